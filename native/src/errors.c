@@ -1,0 +1,64 @@
+/*
+ * errno text and the C constants Java needs (errno values, epoll flags, struct layout),
+ * read from the system headers at run time rather than guessed in Java.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/epoll.h>
+
+#include "shim.h"
+
+#define CONSTANT(name) { #name, (long long)(name) }
+
+static const struct {
+	const char *name;
+	long long value;
+} constants[] = {
+	CONSTANT(EAGAIN), CONSTANT(EINTR), CONSTANT(EINVAL), CONSTANT(ENOSYS),
+	CONSTANT(EBADF), CONSTANT(EMFILE), CONSTANT(ENFILE), CONSTANT(ENOMEM),
+	CONSTANT(EEXIST), CONSTANT(ENOENT), CONSTANT(EPERM), CONSTANT(EPIPE),
+	CONSTANT(EPOLLIN), CONSTANT(EPOLLOUT), CONSTANT(EPOLLERR), CONSTANT(EPOLLHUP),
+	CONSTANT(EPOLLRDHUP), CONSTANT(EPOLLET), CONSTANT(EPOLLONESHOT),
+	CONSTANT(EPOLL_CTL_ADD), CONSTANT(EPOLL_CTL_MOD), CONSTANT(EPOLL_CTL_DEL),
+	{ "EPOLL_EVENT_SIZE", (long long)sizeof(struct epoll_event) },
+	{ "EPOLL_EVENT_DATA_OFFSET", (long long)offsetof(struct epoll_event, data) },
+};
+
+/* The value of a named constant; INT64_MIN when the name is unknown. */
+static jlong constant(JNIEnv *env, jclass cls, jstring name)
+{
+	(void)cls;
+	const char *chars = (*env)->GetStringUTFChars(env, name, NULL);
+	if (chars == NULL)
+		return INT64_MIN;
+	jlong value = INT64_MIN;
+	for (jint i = 0; i < ARRAY_LENGTH(constants); i++) {
+		if (strcmp(constants[i].name, chars) == 0) {
+			value = constants[i].value;
+			break;
+		}
+	}
+	(*env)->ReleaseStringUTFChars(env, name, chars);
+	return value;
+}
+
+static jstring error_text(JNIEnv *env, jclass cls, jint errnum)
+{
+	(void)cls;
+	char buf[256];
+	/* GNU strerror_r returns a pointer that may or may not be buf. */
+	const char *text = strerror_r(errnum, buf, sizeof(buf));
+	return (*env)->NewStringUTF(env, text);
+}
+
+int jivykis_register_errors(JNIEnv *env)
+{
+	static const JNINativeMethod methods[] = {
+		{ "constant", "(Ljava/lang/String;)J", (void *)constant },
+		{ "strerror", "(I)Ljava/lang/String;", (void *)error_text },
+	};
+	return jivykis_bind(env, JIVYKIS_NATIVE_CLASS, methods, ARRAY_LENGTH(methods));
+}

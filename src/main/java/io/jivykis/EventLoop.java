@@ -1,0 +1,127 @@
+package io.jivykis;
+
+import io.jivykis.internal.Loop;
+
+/**
+ * A thread's event loop (ivykis's iv_init / iv_main / iv_quit / iv_deinit).
+ *
+ * <p>Each thread has at most one loop. Objects registered on a thread ({@link EventRaw} and
+ * the others) are dispatched by that thread's loop: their handlers run on that thread,
+ * inside {@link #run()}, one at a time.
+ *
+ * <pre>{@code
+ * try (EventLoop loop = EventLoop.open()) {
+ *     EventRaw ev = new EventRaw(() -> System.out.println("posted"));
+ *     ev.register();
+ *     new Thread(ev::post).start();
+ *     loop.run();            // returns when quit() is called or nothing is registered
+ * }
+ * }</pre>
+ *
+ * <p>{@code run}, {@code quit} and {@code close} may be called only on the owning thread;
+ * any other thread gets an {@link IllegalStateException} naming both threads. To stop a
+ * loop from another thread, post an event whose handler calls {@link #quit()}.
+ */
+public final class EventLoop implements AutoCloseable {
+    private static final ThreadLocal<EventLoop> CURRENT = new ThreadLocal<>();
+
+    private final Loop core;
+
+    private EventLoop(Loop core) {
+        this.core = core;
+    }
+
+    /**
+     * Creates the calling thread's loop (iv_init).
+     *
+     * @throws IllegalStateException if this thread already has an open loop
+     * @throws java.io.UncheckedIOException if the kernel refuses the epoll or wake-up descriptor
+     * @throws UnsatisfiedLinkError if the native library cannot be loaded; the message says why
+     */
+    public static EventLoop open() {
+        if (CURRENT.get() != null) {
+            throw new IllegalStateException("thread \"" + Thread.currentThread().getName()
+                    + "\" already has an open EventLoop: use EventLoop.current(), or close it first");
+        }
+        EventLoop loop = new EventLoop(Loop.open());
+        CURRENT.set(loop);
+        return loop;
+    }
+
+    /**
+     * The calling thread's loop.
+     *
+     * @throws IllegalStateException if this thread has none
+     */
+    public static EventLoop current() {
+        EventLoop loop = CURRENT.get();
+        if (loop == null) {
+            throw new IllegalStateException("thread \"" + Thread.currentThread().getName()
+                    + "\" has no EventLoop: call EventLoop.open() on it first");
+        }
+        return loop;
+    }
+
+    /** Whether the calling thread has an open loop (iv_inited). */
+    public static boolean isOpen() {
+        return CURRENT.get() != null;
+    }
+
+    /**
+     * Dispatches events (iv_main) until {@link #quit()} is called or no object is registered
+     * any more; returns at once when nothing is registered. Handlers run on this thread.
+     *
+     * <p>An exception thrown by a handler leaves {@code run()} unchanged; the loop stays
+     * consistent, posts made before it are not lost, and {@code run()} may be called again.
+     *
+     * @throws IllegalStateException on a thread that does not own the loop, from inside a
+     *     handler of this loop (run is not re-entrant), or after {@link #close()}
+     */
+    public void run() {
+        core.run();
+    }
+
+    /**
+     * Makes {@link #run()} return once the current handler returns (iv_quit). A quit before
+     * {@code run()} is forgotten when {@code run()} starts, as in ivykis.
+     *
+     * @throws IllegalStateException on a thread that does not own the loop
+     */
+    public void quit() {
+        core.quit();
+    }
+
+    /**
+     * Unregisters every object still registered and closes every descriptor the loop owns
+     * (iv_deinit). Idempotent. Afterwards, posts to its former objects do nothing.
+     *
+     * @throws IllegalStateException on a thread that does not own the loop, or from a handler
+     *     while {@link #run()} is active
+     */
+    @Override
+    public void close() {
+        if (core.isClosed()) {
+            return;
+        }
+        core.close();
+        if (CURRENT.get() == this) {
+            CURRENT.remove();
+        }
+    }
+
+    /** The engine, for the loop objects of this package. */
+    Loop core() {
+        return core;
+    }
+
+    /** The calling thread's engine, or an exception saying how to get one. */
+    static Loop coreForRegister(String what) {
+        EventLoop loop = CURRENT.get();
+        if (loop == null) {
+            throw new IllegalStateException(what + ".register() was called on thread \""
+                    + Thread.currentThread().getName() + "\", which has no EventLoop:"
+                    + " call EventLoop.open() on this thread first");
+        }
+        return loop.core;
+    }
+}

@@ -1,0 +1,175 @@
+package io.jivykis;
+
+import io.jivykis.internal.EventDescriptor;
+import io.jivykis.internal.Linux;
+import io.jivykis.internal.Loop;
+import io.jivykis.internal.Source;
+import java.util.Objects;
+
+/**
+ * An event that anyone can post, whose handler runs on the thread that registered it
+ * (ivykis's iv_event_raw).
+ *
+ * <p>Registering creates a descriptor (an eventfd(2), or a pipe(2); see {@link Backend})
+ * and adds it to the registering thread's {@link EventLoop}. {@link #post()} then makes the
+ * handler run on that thread, inside {@link EventLoop#run()}. Another process, or native
+ * code in a signal handler, posts by writing the descriptor ({@link #fd()}): eight bytes
+ * holding 1 for an eventfd, one byte for a pipe.
+ *
+ * <p><b>Guarantees.</b> {@code post()} may be called from any thread at any time; it never
+ * blocks, takes no lock and allocates nothing. Several posts made before the handler starts
+ * may be coalesced into one call, but a post is never lost: after every post the handler
+ * starts at least once more, and that call sees everything the posting thread did before
+ * posting. The handler is never called more often than the object was posted. A post from
+ * the registering thread makes no system call; one from another thread of this process
+ * makes at most one (to wake the loop), and none when the object is already pending.
+ * A post to an object that is not registered does nothing, even while another thread is
+ * unregistering it: it never writes to a closed descriptor.
+ *
+ * <p>{@link #register()} and {@link #unregister()} belong to the registering thread; it may
+ * unregister from any handler of its loop, including this object's own, and an object
+ * unregistered in its own handler can be dropped there and garbage-collected.
+ */
+public final class EventRaw {
+    private final Runnable handler;
+
+    /**
+     * The current registration, or null. Written only by the registering thread; read by
+     * any poster (volatile: a poster sees either null or a fully built registration).
+     */
+    private volatile Registration registration;
+
+    /**
+     * Creates an unregistered event.
+     *
+     * @param handler what to run on the registering thread after posts
+     */
+    public EventRaw(Runnable handler) {
+        this.handler = Objects.requireNonNull(handler, "handler");
+    }
+
+    /**
+     * Registers in the calling thread's loop (iv_event_raw_register), with a new descriptor
+     * of the backend chosen by {@code jivykis.backend}.
+     *
+     * @throws IllegalStateException if already registered, or this thread has no loop
+     * @throws java.io.UncheckedIOException if the kernel refuses a descriptor (EMFILE,
+     *     ENFILE...); nothing is then registered and nothing is left open
+     */
+    public void register() {
+        Registration current = registration;
+        if (current != null) {
+            throw new IllegalStateException("EventRaw.register() on an object that is already registered"
+                    + " (in the loop of thread \"" + current.loop().owner().getName() + "\"): call unregister() first");
+        }
+        Loop loop = EventLoop.coreForRegister("EventRaw");
+        registration = Registration.open(this, loop);
+    }
+
+    /**
+     * Unregisters and closes the descriptor (iv_event_raw_unregister). Posts made afterwards
+     * do nothing; posts not yet dispatched are dropped.
+     *
+     * @throws IllegalStateException if not registered, or called on another thread than the registering one
+     */
+    public void unregister() {
+        Registration current = registration;
+        if (current == null) {
+            throw new IllegalStateException("EventRaw.unregister() on an object that is not registered");
+        }
+        current.loop().checkOwner("EventRaw.unregister()");
+        current.detach();
+    }
+
+    /**
+     * Makes the handler run on the registering thread (iv_event_raw_post). Any thread, any
+     * time; see the class description for what is guaranteed. Does nothing when the object
+     * is not registered.
+     */
+    public void post() {
+        Registration current = registration;
+        if (current != null) {
+            current.post();
+        }
+    }
+
+    /** Whether the object is registered. */
+    public boolean isRegistered() {
+        return registration != null;
+    }
+
+    /**
+     * The descriptor a foreign poster writes to, or -1 when not registered. For a pipe this
+     * is the write end. It is closed by {@link #unregister()}; do not close it yourself.
+     */
+    public int fd() {
+        Registration current = registration;
+        return current == null ? -1 : current.descriptor.writeFd();
+    }
+
+    /** The backend of the current registration, or null when not registered. */
+    public Backend backend() {
+        Registration current = registration;
+        return current == null ? null : current.descriptor.backend();
+    }
+
+    /** One registration: the descriptor in the loop's epoll set, and the in-process post path. */
+    private static final class Registration extends Source {
+        private final EventRaw owner;
+        private final EventDescriptor descriptor;
+        /** Whether the descriptor is in the loop's epoll set (false only while open() fails). */
+        private boolean watched;
+
+        private Registration(EventRaw owner, Loop loop, EventDescriptor descriptor) {
+            super(loop);
+            this.owner = owner;
+            this.descriptor = descriptor;
+        }
+
+        static Registration open(EventRaw owner, Loop loop) {
+            EventDescriptor descriptor = EventDescriptor.open();
+            Registration registration = new Registration(owner, loop, descriptor);
+            registration.attach();
+            try {
+                loop.epoll().add(descriptor.readFd(), Linux.EPOLLIN, registration.token());
+                registration.watched = true;
+            } catch (RuntimeException e) {
+                registration.detach();
+                throw e;
+            }
+            return registration;
+        }
+
+        Loop loop() {
+            return loop;
+        }
+
+        /** A foreign post made the descriptor readable: drain it, then run the handler. */
+        @Override
+        protected void ready(int epollFlags) {
+            descriptor.drain();
+            owner.handler.run();
+        }
+
+        @Override
+        protected void posted() {
+            owner.handler.run();
+        }
+
+        @Override
+        protected void released() {
+            if (owner.registration == this) {
+                owner.registration = null;
+            }
+            try {
+                if (watched) {
+                    // Always DEL before close: a child holding a copy of the descriptor keeps
+                    // the epoll entry alive after our close, and it would keep firing.
+                    loop.epoll().delete(descriptor.readFd());
+                }
+            } finally {
+                descriptor.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package io.jivykis.internal;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * An epoll instance and the native buffer epoll_wait fills. The loop reads each event's
+ * flags and 64-bit token from the buffer; no upcall, no allocation per wait.
+ */
+public final class Epoll {
+    private final int fd;
+    private final ByteBuffer events;
+    private final long address;
+    private final int capacity;
+    private final int stride = Linux.EPOLL_EVENT_SIZE;
+    private final int dataOffset = Linux.EPOLL_EVENT_DATA_OFFSET;
+
+    private Epoll(int fd, int capacity) {
+        this.fd = fd;
+        this.capacity = capacity;
+        this.events = ByteBuffer.allocateDirect(capacity * stride).order(ByteOrder.nativeOrder());
+        this.address = Native.bufferAddress(events);
+    }
+
+    /** Creates an epoll instance that reports up to {@code capacity} events per wait. */
+    public static Epoll open(int capacity) {
+        return new Epoll(Errors.check("epoll_create1", Native.epollCreate()), capacity);
+    }
+
+    /** The epoll descriptor. */
+    public int fd() {
+        return fd;
+    }
+
+    /** epoll_ctl(ADD). */
+    public void add(int target, int flags, long token) {
+        Errors.check("epoll_ctl(ADD, fd " + target + ")",
+                Native.epollCtl(fd, Linux.EPOLL_CTL_ADD, target, flags, token));
+    }
+
+    /** epoll_ctl(MOD). */
+    public void modify(int target, int flags, long token) {
+        Errors.check("epoll_ctl(MOD, fd " + target + ")",
+                Native.epollCtl(fd, Linux.EPOLL_CTL_MOD, target, flags, token));
+    }
+
+    /** epoll_ctl(DEL). */
+    public void delete(int target) {
+        Errors.check("epoll_ctl(DEL, fd " + target + ")",
+                Native.epollCtl(fd, Linux.EPOLL_CTL_DEL, target, 0, 0));
+    }
+
+    /** Waits up to {@code timeoutMs} (-1: forever); returns the number of events, 0 on EINTR. */
+    public int await(int timeoutMs) {
+        int n = Native.epollWait(fd, address, capacity, timeoutMs);
+        if (n == -Linux.EINTR) {
+            return 0;
+        }
+        return Errors.check("epoll_wait", n);
+    }
+
+    /** The event flags of result {@code i}. */
+    public int flags(int i) {
+        return events.getInt(i * stride);
+    }
+
+    /** The token of result {@code i}. */
+    public long token(int i) {
+        return events.getLong(i * stride + dataOffset);
+    }
+
+    /** Closes the epoll descriptor. */
+    public void close() {
+        Errors.check("close(epoll fd " + fd + ")", Native.close(fd));
+    }
+}

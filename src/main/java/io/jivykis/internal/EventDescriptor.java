@@ -1,0 +1,112 @@
+package io.jivykis.internal;
+
+import io.jivykis.Backend;
+import java.util.Locale;
+
+/**
+ * The descriptor that makes an event readable: an eventfd(2), or a pipe(2) when eventfd is
+ * not available or not wanted. Writes are exact (8 bytes to an eventfd, 1 byte to a pipe);
+ * EAGAIN on a saturated counter or a full pipe means the reader is already woken.
+ */
+public final class EventDescriptor {
+    /** The system property that chooses the backend at each register. */
+    public static final String BACKEND_PROPERTY = "jivykis.backend";
+
+    private final Backend backend;
+    private final int readFd;
+    private final int writeFd;
+
+    private EventDescriptor(Backend backend, int readFd, int writeFd) {
+        this.backend = backend;
+        this.readFd = readFd;
+        this.writeFd = writeFd;
+    }
+
+    /** The backend named by {@value #BACKEND_PROPERTY}, default eventfd. */
+    public static Backend configuredBackend() {
+        String value = System.getProperty(BACKEND_PROPERTY, "eventfd").trim().toLowerCase(Locale.ROOT);
+        switch (value) {
+            case "eventfd":
+                return Backend.EVENTFD;
+            case "pipe":
+                return Backend.PIPE;
+            default:
+                throw new IllegalArgumentException("system property " + BACKEND_PROPERTY + "=" + value
+                        + " is not a backend: use eventfd (the default) or pipe");
+        }
+    }
+
+    /**
+     * Opens a descriptor of the configured backend, falling back from eventfd to pipe when
+     * the kernel answers ENOSYS or EINVAL.
+     *
+     * @throws java.io.UncheckedIOException when the kernel refuses (EMFILE, ENFILE...); nothing is left open
+     */
+    public static EventDescriptor open() {
+        if (configuredBackend() == Backend.EVENTFD) {
+            int fd = Native.eventfd();
+            if (fd >= 0) {
+                return new EventDescriptor(Backend.EVENTFD, fd, fd);
+            }
+            if (fd != -Linux.ENOSYS && fd != -Linux.EINVAL) {
+                throw Errors.failure("eventfd", -fd);
+            }
+        }
+        long ends = Errors.check("pipe2", Native.pipe());
+        return new EventDescriptor(Backend.PIPE, (int) (ends >>> 32), (int) ends);
+    }
+
+    /** The backend in use. */
+    public Backend backend() {
+        return backend;
+    }
+
+    /** The descriptor the loop polls for readability. */
+    public int readFd() {
+        return readFd;
+    }
+
+    /** The descriptor a poster writes to (the same as {@link #readFd()} for eventfd). */
+    public int writeFd() {
+        return writeFd;
+    }
+
+    /**
+     * Makes the descriptor readable: 0, or a negative errno other than EAGAIN (which means
+     * the reader is already woken and is reported as success).
+     */
+    public int signal() {
+        int rc = backend == Backend.EVENTFD ? Native.eventfdPost(writeFd) : Native.pipePost(writeFd);
+        return rc == -Linux.EAGAIN ? 0 : rc;
+    }
+
+    /** Empties the descriptor so it is no longer readable. */
+    public void drain() {
+        if (backend == Backend.EVENTFD) {
+            long rc = Native.eventfdDrain(readFd);
+            if (rc < 0 && rc != -Linux.EAGAIN) {
+                Errors.check("read(eventfd " + readFd + ")", rc);
+            }
+            return;
+        }
+        int n;
+        do {
+            n = Native.pipeDrain(readFd);
+            if (n < 0 && n != -Linux.EAGAIN) {
+                Errors.check("read(pipe " + readFd + ")", n);
+            }
+        } while (n == 4096);
+    }
+
+    /** Closes every descriptor held; reports the first failure after trying all. */
+    public void close() {
+        int rc = Native.close(readFd);
+        if (writeFd != readFd) {
+            int rcWrite = Native.close(writeFd);
+            if (rc == 0) {
+                rc = rcWrite;
+            }
+        }
+        Errors.check("close(" + backend.name().toLowerCase(Locale.ROOT) + " fd " + readFd + ")", rc);
+    }
+}

@@ -1,0 +1,69 @@
+package io.jivykis.internal;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The JNI binding: one static native per system call, primitive arguments, and a negative
+ * errno on failure. No policy lives here; {@link Errors} turns failures into exceptions.
+ *
+ * <p>The methods are bound by {@code RegisterNatives} from the library's {@code JNI_OnLoad}.
+ * Call {@link #ensureLoaded()} before any of them: it reports why loading failed instead of
+ * a bare {@code UnsatisfiedLinkError}.
+ */
+public final class Native {
+    private static final Throwable LOAD_FAILURE = NativeLoader.load();
+
+    private Native() {}
+
+    /**
+     * Ensures the native library is loaded.
+     *
+     * @throws UnsatisfiedLinkError with the full account of what was tried and why it failed
+     */
+    public static void ensureLoaded() {
+        if (LOAD_FAILURE != null) {
+            UnsatisfiedLinkError error = new UnsatisfiedLinkError(LOAD_FAILURE.getMessage());
+            error.initCause(LOAD_FAILURE);
+            throw error;
+        }
+    }
+
+    /** eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK): the descriptor or a negative errno. */
+    public static native int eventfd();
+
+    /** pipe2(O_CLOEXEC | O_NONBLOCK): read end in the high 32 bits, write end in the low, or a negative errno. */
+    public static native long pipe();
+
+    /** close(2): 0 or a negative errno. */
+    public static native int close(int fd);
+
+    /** One 8-byte write of 1 to an eventfd: 0 or a negative errno (EINTR retried). */
+    public static native int eventfdPost(int fd);
+
+    /** One 8-byte read of an eventfd: the counter or a negative errno (EINTR retried). */
+    public static native long eventfdDrain(int fd);
+
+    /** One 1-byte write to a pipe: 0 or a negative errno (EINTR retried). */
+    public static native int pipePost(int fd);
+
+    /** One read of up to 4096 bytes from a pipe: the count or a negative errno (EINTR retried). */
+    public static native int pipeDrain(int fd);
+
+    /** epoll_create1(EPOLL_CLOEXEC): the descriptor or a negative errno. */
+    public static native int epollCreate();
+
+    /** epoll_ctl(2) with {@code data.u64 = token}: 0 or a negative errno. */
+    public static native int epollCtl(int epfd, int op, int fd, int events, long token);
+
+    /** epoll_wait(2) into native memory at {@code address}: the count or a negative errno (EINTR returned). */
+    public static native int epollWait(int epfd, long address, int maxEvents, int timeoutMs);
+
+    /** The native address of a direct buffer. */
+    public static native long bufferAddress(ByteBuffer buffer);
+
+    /** The value of a named C constant from the system headers, or {@code Long.MIN_VALUE} if unknown. */
+    public static native long constant(String name);
+
+    /** strerror(3) text for an errno value. */
+    public static native String strerror(int errno);
+}

@@ -1,0 +1,112 @@
+package io.jivykis.internal;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * Something registered with a {@link Loop}: it keeps the loop's {@code run()} alive, may
+ * watch a descriptor (readiness is delivered to {@link #ready(int)}), and may be posted
+ * in-process (delivered to {@link #posted()}). Every kind of loop object shares this one
+ * dispatch path.
+ *
+ * <p>A Source is made fresh for each registration and never reused, so a post or an epoll
+ * result that arrives for an old registration is recognised and dropped.
+ */
+public abstract class Source {
+    private static final VarHandle PENDING;
+
+    static {
+        try {
+            PENDING = MethodHandles.lookup().findVarHandle(Source.class, "pending", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** The loop this source is registered with. */
+    protected final Loop loop;
+
+    /**
+     * 1 while the source sits in one of the loop's post queues, else 0. Set by a CAS from
+     * any thread (so it enters a queue at most once) and cleared with a volatile store by
+     * the loop before the handler runs: a post that finds it set is coalesced into that run.
+     */
+    @SuppressWarnings("unused") // accessed through PENDING
+    private volatile int pending;
+
+    /** Link in a post queue; written before the queue's publishing CAS, read after its acquire. */
+    Source nextPosted;
+
+    /** Index in the loop's table, -1 while detached. Loop thread only. */
+    int slot = -1;
+
+    /** The epoll token of this registration (generation and slot). Loop thread only. */
+    long token;
+
+    /** True once detached; the loop then drops queued posts and epoll results for it. Loop thread only. */
+    boolean detached;
+
+    /** Creates a source for {@code loop}; {@link #attach()} registers it. */
+    protected Source(Loop loop) {
+        this.loop = loop;
+    }
+
+    /** Called on the loop thread when the watched descriptor reports {@code epollFlags}. */
+    protected void ready(int epollFlags) {}
+
+    /** Called on the loop thread once after one or more {@link #post()} calls. */
+    protected void posted() {}
+
+    /** Called on the loop thread when the source is detached, to release what it holds. */
+    protected abstract void released();
+
+    /** Registers with the loop: counts toward {@code run()} and gets a token. Loop thread only. */
+    protected final void attach() {
+        loop.attach(this);
+    }
+
+    /** Unregisters; calls {@link #released()}. Loop thread only; a second call does nothing. */
+    public final void detach() {
+        if (!detached) {
+            loop.detach(this);
+            released();
+        }
+    }
+
+    /** Whether this source is still registered. Loop thread only. */
+    public final boolean isAttached() {
+        return !detached && slot >= 0;
+    }
+
+    /** The epoll token identifying this registration. */
+    protected final long token() {
+        return token;
+    }
+
+    /**
+     * Schedules {@link #posted()} on the loop thread. Lock-free and allocation-free; a post
+     * to a source already queued costs no atomic write and no system call.
+     */
+    public final void post() {
+        if (loop.isOwner(Thread.currentThread())) {
+            // Same thread: program order already makes the caller's writes visible to the handler.
+            if ((int) PENDING.getOpaque(this) == 0 && PENDING.compareAndSet(this, 0, 1)) {
+                loop.enqueueFromOwner(this);
+            }
+            return;
+        }
+        // Another thread. The fence orders this thread's earlier writes before the read of
+        // `pending` (StoreLoad); the loop stores 0 with a volatile store before running the
+        // handler. So either this thread sees 0 and queues a new run, or the run already
+        // started by that store sees every write made before this post.
+        VarHandle.fullFence();
+        if ((int) PENDING.getOpaque(this) == 0 && PENDING.compareAndSet(this, 0, 1)) {
+            loop.enqueueFromOtherThread(this);
+        }
+    }
+
+    /** Clears the pending flag before dispatch (volatile: see {@link #post()}). */
+    final void clearPending() {
+        PENDING.setVolatile(this, 0);
+    }
+}

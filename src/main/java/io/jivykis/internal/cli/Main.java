@@ -1,0 +1,38 @@
+package io.jivykis.internal.cli;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+
+/**
+ * The executable jar's entry point: {@code java -jar jivykis.jar <command> [args]}.
+ *
+ * <p>Commands: {@code tour} (a short guided run of the library).
+ */
+public final class Main {
+    private Main() {}
+
+    /** Runs a command; exits with 2 on a usage error. */
+    public static void main(String[] args) throws Exception {
+        String command = args.length == 0 ? "tour" : args[0];
+        String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
+        switch (command) {
+            case "tour":
+                Tour.run(System.out);
+                break;
+            case "help":
+            case "--help":
+            case "-h":
+                usage(System.out);
+                break;
+            default:
+                System.err.println("jivykis: unknown command '" + command + "'" + (rest.length > 0 ? " " + String.join(" ", rest) : ""));
+                usage(System.err);
+                System.exit(2);
+        }
+    }
+
+    private static void usage(PrintStream out) {
+        out.println("usage: java -jar jivykis.jar <command>");
+        out.println("  tour    a short guided run: register events and post them from this thread and another");
+    }
+}

@@ -1,0 +1,10 @@
+/**
+ * jivykis: the ivykis event-notification model for Java.
+ *
+ * <p>Only {@code io.jivykis} is exported; {@code io.jivykis.internal} holds the JNI binding
+ * and the loop engine. The module loads a JNI library, so a modular application grants it
+ * native access with {@code --enable-native-access=io.jivykis}.
+ */
+module io.jivykis {
+    exports io.jivykis;
+}
