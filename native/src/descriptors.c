@@ -10,6 +10,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include "post_private.h"
 #include "shim.h"
 
 static jint new_eventfd(JNIEnv *env, jclass cls)
@@ -36,16 +37,11 @@ static jint close_fd(JNIEnv *env, jclass cls, jint fd)
 	return close(fd) == 0 ? 0 : -errno;
 }
 
-/* Adds 1 to an eventfd counter: exactly one 8-byte write. */
+/* Adds 1 to an eventfd counter: exactly one 8-byte write (EAGAIN counts as success). */
 static jint eventfd_post(JNIEnv *env, jclass cls, jint fd)
 {
 	(void)env; (void)cls;
-	uint64_t one = 1;
-	ssize_t n;
-	do {
-		n = write(fd, &one, sizeof(one));
-	} while (n < 0 && errno == EINTR);
-	return n == (ssize_t)sizeof(one) ? 0 : (n < 0 ? -errno : -EIO);
+	return jivykis_post_kind(fd, 0);
 }
 
 /* Reads and resets an eventfd counter; returns the counter (clamped) or a negative errno. */
@@ -62,16 +58,11 @@ static jlong eventfd_drain(JNIEnv *env, jclass cls, jint fd)
 	return value > INT64_MAX ? INT64_MAX : (jlong)value;
 }
 
-/* Writes exactly one byte to a pipe. */
+/* Writes exactly one byte to a pipe (EAGAIN on a full pipe counts as success). */
 static jint pipe_post(JNIEnv *env, jclass cls, jint fd)
 {
 	(void)env; (void)cls;
-	char byte = 1;
-	ssize_t n;
-	do {
-		n = write(fd, &byte, 1);
-	} while (n < 0 && errno == EINTR);
-	return n == 1 ? 0 : (n < 0 ? -errno : -EIO);
+	return jivykis_post_kind(fd, 1);
 }
 
 /*
