@@ -24,7 +24,11 @@ static jint epoll_control(JNIEnv *env, jclass cls, jint epfd, jint op, jint fd,
 	return epoll_ctl(epfd, op, fd, &ev) == 0 ? 0 : -errno;
 }
 
-/* EINTR is returned, not retried: the loop recomputes its timeout and calls again. */
+/*
+ * EINTR is returned, not retried: the loop recomputes its timeout and calls again.
+ * The kernel writes up to max_events entries at `address`, so the Java side keeps this
+ * native package-private and passes only the address and capacity of its own buffer.
+ */
 static jint epoll_wait_into(JNIEnv *env, jclass cls, jint epfd, jlong address,
 			    jint max_events, jint timeout_ms)
 {
@@ -34,11 +38,15 @@ static jint epoll_wait_into(JNIEnv *env, jclass cls, jint epfd, jlong address,
 	return n >= 0 ? n : -errno;
 }
 
+/* The address of a direct buffer; -EINVAL for null or a heap buffer (which has none). */
 static jlong buffer_address(JNIEnv *env, jclass cls, jobject buffer)
 {
 	(void)cls;
+	/* GetDirectBufferAddress dereferences its argument: null must not reach it. */
+	if (buffer == NULL)
+		return -EINVAL;
 	void *address = (*env)->GetDirectBufferAddress(env, buffer);
-	return (jlong)(intptr_t)address;
+	return address == NULL ? -EINVAL : (jlong)(intptr_t)address;
 }
 
 int jivykis_register_epoll(JNIEnv *env)

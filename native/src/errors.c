@@ -20,6 +20,7 @@ static const struct {
 	CONSTANT(EAGAIN), CONSTANT(EINTR), CONSTANT(EINVAL), CONSTANT(ENOSYS),
 	CONSTANT(EBADF), CONSTANT(EMFILE), CONSTANT(ENFILE), CONSTANT(ENOMEM),
 	CONSTANT(EEXIST), CONSTANT(ENOENT), CONSTANT(EPERM), CONSTANT(EPIPE),
+	CONSTANT(EFAULT),
 	CONSTANT(EPOLLIN), CONSTANT(EPOLLOUT), CONSTANT(EPOLLERR), CONSTANT(EPOLLHUP),
 	CONSTANT(EPOLLRDHUP), CONSTANT(EPOLLET), CONSTANT(EPOLLONESHOT),
 	CONSTANT(EPOLL_CTL_ADD), CONSTANT(EPOLL_CTL_MOD), CONSTANT(EPOLL_CTL_DEL),
@@ -31,6 +32,9 @@ static const struct {
 static jlong constant(JNIEnv *env, jclass cls, jstring name)
 {
 	(void)cls;
+	/* GetStringUTFChars(NULL) would crash the JVM: a null name is simply unknown. */
+	if (name == NULL)
+		return INT64_MIN;
 	const char *chars = (*env)->GetStringUTFChars(env, name, NULL);
 	if (chars == NULL)
 		return INT64_MIN;

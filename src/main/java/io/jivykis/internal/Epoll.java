@@ -19,11 +19,14 @@ public final class Epoll {
         this.fd = fd;
         this.capacity = capacity;
         this.events = ByteBuffer.allocateDirect(capacity * stride).order(ByteOrder.nativeOrder());
-        this.address = Native.bufferAddress(events);
+        this.address = Errors.check("GetDirectBufferAddress", Native.bufferAddress(events));
     }
 
     /** Creates an epoll instance that reports up to {@code capacity} events per wait. */
     public static Epoll open(int capacity) {
+        if (capacity <= 0 || capacity > 65536) {
+            throw new IllegalArgumentException("epoll capacity " + capacity + " is out of range: use 1 to 65536");
+        }
         return new Epoll(Errors.check("epoll_create1", Native.epollCreate()), capacity);
     }
 

@@ -55,13 +55,17 @@ public final class Native {
     /** epoll_ctl(2) with {@code data.u64 = token}: 0 or a negative errno. */
     public static native int epollCtl(int epfd, int op, int fd, int events, long token);
 
-    /** epoll_wait(2) into native memory at {@code address}: the count or a negative errno (EINTR returned). */
-    public static native int epollWait(int epfd, long address, int maxEvents, int timeoutMs);
+    /**
+     * epoll_wait(2) into native memory at {@code address}: the count or a negative errno (EINTR
+     * returned). Package-private: the kernel writes {@code maxEvents} entries at
+     * {@code address}, so only {@link Epoll}, which owns the buffer, may call it.
+     */
+    static native int epollWait(int epfd, long address, int maxEvents, int timeoutMs);
 
-    /** The native address of a direct buffer. */
-    public static native long bufferAddress(ByteBuffer buffer);
+    /** The native address of a direct buffer, or -EINVAL for null or a heap buffer. */
+    static native long bufferAddress(ByteBuffer buffer);
 
-    /** The value of a named C constant from the system headers, or {@code Long.MIN_VALUE} if unknown. */
+    /** The value of a named C constant from the system headers, or {@code Long.MIN_VALUE} if unknown or null. */
     public static native long constant(String name);
 
     /** strerror(3) text for an errno value. */

@@ -1,0 +1,140 @@
+package io.jivykis.internal;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongPredicate;
+import java.util.function.LongSupplier;
+
+/**
+ * A child-JVM program that calls every native entry point with bad input: negative, closed,
+ * huge and wrong-kind descriptors, out-of-range values, null and heap buffers. Each call must
+ * come back with a negative errno or a defined value; a JVM crash shows up in the parent as a
+ * non-zero exit and an hs_err file.
+ *
+ * <p>Prints one line per call and "probe covered: a,b,c" (the natives exercised), then
+ * "probe complete: N calls, F unexpected"; exits 1 if any result was unexpected.
+ */
+public final class NativeBadInputProbe {
+    private static final List<String> covered = new ArrayList<>();
+    private static int calls;
+    private static int unexpected;
+
+    private NativeBadInputProbe() {}
+
+    public static void main(String[] args) {
+        Native.ensureLoaded();
+        int einval = Linux.EINVAL;
+        int ebadf = Linux.EBADF;
+
+        int epfd = Native.epollCreate();
+        int efd = Native.eventfd();
+        long ends = Native.pipe();
+        int pipeRead = (int) (ends >>> 32);
+        int pipeWrite = (int) ends;
+        ByteBuffer events = ByteBuffer.allocateDirect(16 * Linux.EPOLL_EVENT_SIZE);
+        long address = Native.bufferAddress(events);
+
+        // Closed last, so that none of the descriptors above takes its number back.
+        int closed = Native.eventfd();
+        Native.close(closed);
+        int huge = Integer.MAX_VALUE;
+        int beyondLimit = 1 << 20;
+        int[] badFds = {-1, Integer.MIN_VALUE, closed, huge, beyondLimit};
+
+        for (int fd : badFds) {
+            expect("close(" + fd + ")", () -> Native.close(fd), r -> r == -ebadf);
+            expect("eventfdPost(" + fd + ")", () -> Native.eventfdPost(fd), r -> r == -ebadf);
+            expect("eventfdDrain(" + fd + ")", () -> Native.eventfdDrain(fd), r -> r == -ebadf);
+            expect("pipePost(" + fd + ")", () -> Native.pipePost(fd), r -> r == -ebadf);
+            expect("pipeDrain(" + fd + ")", () -> Native.pipeDrain(fd), r -> r == -ebadf);
+            expect("epollCtl(epfd=" + fd + ")",
+                    () -> Native.epollCtl(fd, Linux.EPOLL_CTL_ADD, efd, Linux.EPOLLIN, 1), r -> r == -ebadf);
+            expect("epollCtl(target=" + fd + ")",
+                    () -> Native.epollCtl(epfd, Linux.EPOLL_CTL_ADD, fd, Linux.EPOLLIN, 1), r -> r == -ebadf);
+            expect("epollWait(epfd=" + fd + ")", () -> Native.epollWait(fd, address, 16, 0), r -> r == -ebadf);
+        }
+
+        // Wrong kinds: an epoll descriptor is neither an eventfd nor a pipe; an eventfd is no
+        // epoll instance; writes of the wrong size are refused by the kernel.
+        expect("eventfdPost(epoll fd)", () -> Native.eventfdPost(epfd), r -> r == -einval);
+        expect("pipePost(epoll fd)", () -> Native.pipePost(epfd), r -> r == -einval);
+        expect("eventfdDrain(epoll fd)", () -> Native.eventfdDrain(epfd), r -> r == -einval);
+        expect("pipeDrain(epoll fd)", () -> Native.pipeDrain(epfd), r -> r == -einval);
+        expect("pipePost(eventfd)", () -> Native.pipePost(efd), r -> r == -einval);
+        expect("eventfdDrain(pipe write end)", () -> Native.eventfdDrain(pipeWrite), r -> r == -ebadf);
+        expect("eventfdPost(pipe read end)", () -> Native.eventfdPost(pipeRead), r -> r == -ebadf);
+        expect("eventfdDrain(empty pipe read end)", () -> Native.eventfdDrain(pipeRead), r -> r == -Linux.EAGAIN);
+        expect("epollCtl(epfd=eventfd)",
+                () -> Native.epollCtl(efd, Linux.EPOLL_CTL_ADD, pipeRead, Linux.EPOLLIN, 1), r -> r == -einval);
+        expect("epollCtl(add epoll to itself)",
+                () -> Native.epollCtl(epfd, Linux.EPOLL_CTL_ADD, epfd, Linux.EPOLLIN, 1), r -> r == -einval);
+        expect("epollWait(epfd=pipe)", () -> Native.epollWait(pipeRead, address, 16, 0), r -> r == -einval);
+
+        // Out-of-range values.
+        for (int op : new int[] {-1, 0, 4, 999, Integer.MIN_VALUE, Integer.MAX_VALUE}) {
+            expect("epollCtl(op=" + op + ")",
+                    () -> Native.epollCtl(epfd, op, efd, Linux.EPOLLIN, 1), r -> r == -einval);
+        }
+        expect("epollCtl(MOD, not added)",
+                () -> Native.epollCtl(epfd, Linux.EPOLL_CTL_MOD, efd, Linux.EPOLLIN, 1), r -> r == -Linux.ENOENT);
+        expect("epollCtl(events=-1)",
+                () -> Native.epollCtl(epfd, Linux.EPOLL_CTL_ADD, efd, -1, Long.MIN_VALUE), r -> r == -einval || r == 0);
+        Native.epollCtl(epfd, Linux.EPOLL_CTL_DEL, efd, 0, 0);
+        for (int max : new int[] {0, -1, Integer.MIN_VALUE}) {
+            expect("epollWait(maxEvents=" + max + ")", () -> Native.epollWait(epfd, address, max, 0), r -> r == -einval);
+        }
+        expect("epollWait(address=0)", () -> Native.epollWait(epfd, 0, 16, 0), r -> r == 0 || r == -Linux.named("EFAULT"));
+        expect("bufferAddress(null)", () -> Native.bufferAddress(null), r -> r == -einval);
+        expect("bufferAddress(heap buffer)", () -> Native.bufferAddress(ByteBuffer.allocate(64)), r -> r == -einval);
+        expect("constant(null)", () -> Native.constant(null), r -> r == Long.MIN_VALUE);
+        expect("constant(\"\")", () -> Native.constant(""), r -> r == Long.MIN_VALUE);
+        expect("constant(64 KiB name)", () -> Native.constant("E".repeat(65536)), r -> r == Long.MIN_VALUE);
+        expect("constant(\"EAGAIN\\0X\")", () -> Native.constant("EAGAIN\0X"), r -> r == Long.MIN_VALUE);
+        for (int errno : new int[] {-1, 0, 4095, 99999, Integer.MIN_VALUE, Integer.MAX_VALUE}) {
+            expect("strerror(" + errno + ")", () -> Native.strerror(errno).isEmpty() ? -1 : 0, r -> r == 0);
+        }
+
+        // Descriptor creators take no arguments; they are exercised for completeness.
+        expect("eventfd()", () -> {
+            int fd = Native.eventfd();
+            return fd < 0 ? fd : Native.close(fd);
+        }, r -> r == 0);
+        expect("pipe()", () -> {
+            long p = Native.pipe();
+            return p < 0 ? p : Native.close((int) (p >>> 32)) + Native.close((int) p);
+        }, r -> r == 0);
+        expect("epollCreate()", () -> {
+            int fd = Native.epollCreate();
+            return fd < 0 ? fd : Native.close(fd);
+        }, r -> r == 0);
+
+        Native.close(epfd);
+        Native.close(efd);
+        Native.close(pipeRead);
+        Native.close(pipeWrite);
+        System.out.println("probe covered: " + String.join(",", new java.util.TreeSet<>(covered)));
+        System.out.println("probe complete: " + calls + " calls, " + unexpected + " unexpected");
+        System.exit(unexpected == 0 ? 0 : 1);
+    }
+
+    private static void expect(String call, LongSupplier action, LongPredicate ok) {
+        calls++;
+        covered.add(call.replaceAll("\\(.*", ""));
+        String outcome;
+        boolean good;
+        try {
+            long r = action.getAsLong();
+            good = ok.test(r);
+            outcome = Long.toString(r);
+        } catch (RuntimeException e) {
+            // A Java exception is an acceptable answer to bad input; a crash is not.
+            good = true;
+            outcome = e.toString();
+        }
+        if (!good) {
+            unexpected++;
+        }
+        System.out.println((good ? "ok   " : "BAD  ") + call + " -> " + outcome);
+    }
+}
