@@ -103,9 +103,14 @@ public final class EventLoop implements AutoCloseable {
         if (core.isClosed()) {
             return;
         }
-        core.close();
-        if (CURRENT.get() == this) {
-            CURRENT.remove();
+        try {
+            core.close();
+        } finally {
+            // Once the engine has started closing it cannot be used again, even when closing
+            // one of its objects failed: forget it, so the thread can open a new loop.
+            if (core.isClosed() && CURRENT.get() == this) {
+                CURRENT.remove();
+            }
         }
     }
 

@@ -4,6 +4,8 @@ import io.jivykis.internal.EventDescriptor;
 import io.jivykis.internal.Linux;
 import io.jivykis.internal.Loop;
 import io.jivykis.internal.Source;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Objects;
 
 /**
@@ -34,10 +36,21 @@ public final class EventRaw {
     private final Runnable handler;
 
     /**
-     * The current registration, or null. Written only by the registering thread; read by
-     * any poster (volatile: a poster sees either null or a fully built registration).
+     * The current registration, or null. Set by a CAS in {@link #register()} and cleared by
+     * the registering thread; read by any poster (volatile: a poster sees either null or a
+     * fully built registration).
      */
     private volatile Registration registration;
+
+    private static final VarHandle REGISTRATION;
+
+    static {
+        try {
+            REGISTRATION = MethodHandles.lookup().findVarHandle(EventRaw.class, "registration", Registration.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     /**
      * Creates an unregistered event.
@@ -59,11 +72,23 @@ public final class EventRaw {
     public void register() {
         Registration current = registration;
         if (current != null) {
-            throw new IllegalStateException("EventRaw.register() on an object that is already registered"
-                    + " (in the loop of thread \"" + current.loop().owner().getName() + "\"): call unregister() first");
+            throw alreadyRegistered(current);
         }
         Loop loop = EventLoop.coreForRegister("EventRaw");
-        registration = Registration.open(this, loop);
+        Registration fresh = Registration.open(this, loop);
+        // Two threads racing to register the same object is misuse, but it must not leave a
+        // registration nobody can reach: the loser undoes its own and gets the exception.
+        if (!REGISTRATION.compareAndSet(this, (Registration) null, fresh)) {
+            fresh.detach();
+            throw alreadyRegistered(registration);
+        }
+    }
+
+    private static IllegalStateException alreadyRegistered(Registration current) {
+        String owner = current == null ? "another thread" : "thread \"" + current.loop().owner().getName() + "\"";
+        return new IllegalStateException("EventRaw.register() was called on thread \""
+                + Thread.currentThread().getName() + "\" for an object that is already registered (in the loop of "
+                + owner + "): call unregister() on that thread first");
     }
 
     /**
@@ -75,7 +100,9 @@ public final class EventRaw {
     public void unregister() {
         Registration current = registration;
         if (current == null) {
-            throw new IllegalStateException("EventRaw.unregister() on an object that is not registered");
+            throw new IllegalStateException("EventRaw.unregister() on an object that is not registered"
+                    + " (never registered, already unregistered, or its loop was closed): there is nothing to undo;"
+                    + " check isRegistered() first if unsure");
         }
         current.loop().checkOwner("EventRaw.unregister()");
         current.detach();
@@ -129,7 +156,12 @@ public final class EventRaw {
         static Registration open(EventRaw owner, Loop loop) {
             EventDescriptor descriptor = EventDescriptor.open();
             Registration registration = new Registration(owner, loop, descriptor);
-            registration.attach();
+            try {
+                registration.attach();
+            } catch (RuntimeException e) {
+                descriptor.close();
+                throw e;
+            }
             try {
                 loop.epoll().add(descriptor.readFd(), Linux.EPOLLIN, registration.token());
                 registration.watched = true;
@@ -147,8 +179,11 @@ public final class EventRaw {
         /** A foreign post made the descriptor readable: drain it, then run the handler. */
         @Override
         protected void ready(int epollFlags) {
-            descriptor.drain();
-            owner.handler.run();
+            // Only a write makes the handler run: a readiness report with nothing to read
+            // (there is none today, but it would cost a call without a post) is ignored.
+            if (descriptor.drain()) {
+                owner.handler.run();
+            }
         }
 
         @Override

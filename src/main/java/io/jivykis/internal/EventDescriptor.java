@@ -80,22 +80,29 @@ public final class EventDescriptor {
         return rc == -Linux.EAGAIN ? 0 : rc;
     }
 
-    /** Empties the descriptor so it is no longer readable. */
-    public void drain() {
+    /**
+     * Empties the descriptor so it is no longer readable.
+     *
+     * @return whether anything was read, that is whether someone wrote since the last drain
+     */
+    public boolean drain() {
         if (backend == Backend.EVENTFD) {
             long rc = Native.eventfdDrain(readFd);
             if (rc < 0 && rc != -Linux.EAGAIN) {
                 Errors.check("read(eventfd " + readFd + ")", rc);
             }
-            return;
+            return rc > 0;
         }
+        boolean any = false;
         int n;
         do {
             n = Native.pipeDrain(readFd);
             if (n < 0 && n != -Linux.EAGAIN) {
                 Errors.check("read(pipe " + readFd + ")", n);
             }
+            any |= n > 0;
         } while (n == 4096);
+        return any;
     }
 
     /** Closes every descriptor held; reports the first failure after trying all. */

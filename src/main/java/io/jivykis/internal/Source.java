@@ -28,8 +28,8 @@ public abstract class Source {
 
     /**
      * 1 while the source sits in one of the loop's post queues, else 0. Set by a CAS from
-     * any thread (so it enters a queue at most once) and cleared with a volatile store by
-     * the loop before the handler runs: a post that finds it set is coalesced into that run.
+     * any thread (so it enters a queue at most once) and cleared by the loop before the
+     * handler runs ({@link #clearPending()}): a post that finds it set is coalesced into that run.
      */
     @SuppressWarnings("unused") // accessed through PENDING
     private volatile int pending;
@@ -96,17 +96,23 @@ public abstract class Source {
             return;
         }
         // Another thread. The fence orders this thread's earlier writes before the read of
-        // `pending` (StoreLoad); the loop stores 0 with a volatile store before running the
-        // handler. So either this thread sees 0 and queues a new run, or the run already
-        // started by that store sees every write made before this post.
+        // `pending` (StoreLoad); the loop stores 0 and fences before running the handler
+        // (clearPending). So either this thread sees 0 and queues a new run, or the run
+        // that follows that store sees every write made before this post.
         VarHandle.fullFence();
         if ((int) PENDING.getOpaque(this) == 0 && PENDING.compareAndSet(this, 0, 1)) {
             loop.enqueueFromOtherThread(this);
         }
     }
 
-    /** Clears the pending flag before dispatch (volatile: see {@link #post()}). */
+    /**
+     * Clears the pending flag before dispatch. The full fence after the store pairs with the
+     * poster's fence in {@link #post()} (store, fence, load on both sides): either the poster
+     * sees 0 and queues a new run, or the handler that follows sees what the poster wrote.
+     * A volatile store alone would let the handler's reads move above it.
+     */
     final void clearPending() {
-        PENDING.setVolatile(this, 0);
+        PENDING.setOpaque(this, 0);
+        VarHandle.fullFence();
     }
 }
