@@ -7,4 +7,6 @@
  */
 module io.jivykis {
     exports io.jivykis;
+    // Only the bench command reads per-thread allocation counters; the library needs nothing.
+    requires static jdk.management;
 }

@@ -6,7 +6,7 @@ import java.util.Arrays;
 /**
  * The executable jar's entry point: {@code java -jar jivykis.jar <command> [args]}.
  *
- * <p>Commands: {@code tour} (a short guided run of the library).
+ * <p>Commands: {@code tour} (a short guided run of the library), {@code bench} (measurements).
  */
 public final class Main {
     private Main() {}
@@ -18,6 +18,12 @@ public final class Main {
         switch (command) {
             case "tour":
                 Tour.run(System.out);
+                break;
+            case "bench":
+                int status = io.jivykis.internal.bench.BenchCommand.run(rest, System.out, System.err);
+                if (status != 0) {
+                    System.exit(status);
+                }
                 break;
             case "help":
             case "--help":
@@ -34,5 +40,6 @@ public final class Main {
     private static void usage(PrintStream out) {
         out.println("usage: java -jar jivykis.jar <command>");
         out.println("  tour    a short guided run: register events and post them from this thread and another");
+        out.println("  bench   measure posts and wake-ups (bench --help for the options)");
     }
 }

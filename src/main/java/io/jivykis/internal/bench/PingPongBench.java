@@ -1,0 +1,85 @@
+package io.jivykis.internal.bench;
+
+import io.jivykis.EventLoop;
+import io.jivykis.EventRaw;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * pingpong: two loops on two threads post each other's object in turn. Every post crosses
+ * threads and finds the other loop asleep, so each leg is one wake-up. ops = round trips.
+ */
+final class PingPongBench {
+    private final EventLoop loop;
+    private final EventRaw ping;
+    private final CompletableFuture<EventRaw> pong = new CompletableFuture<>();
+    private long rounds;
+    private long deadline;
+    /** Set by the ping thread before its last post; read by the pong thread's handler. */
+    private volatile boolean stop;
+
+    private PingPongBench(EventLoop loop, Impl impl) {
+        this.loop = loop;
+        this.ping = new EventRaw(this::onPing);
+        impl.register(ping);
+    }
+
+    private void onPing() {
+        if ((++rounds & 255) == 0 && System.nanoTime() >= deadline) {
+            loop.quit();
+        } else {
+            pong.join().post();
+        }
+    }
+
+    /** The pong side: a loop on its own thread whose handler answers until told to stop. */
+    private void pongThread(Impl impl) {
+        try (EventLoop pongLoop = EventLoop.open()) {
+            EventRaw[] self = new EventRaw[1];
+            self[0] = new EventRaw(() -> {
+                if (stop) {
+                    self[0].unregister();
+                } else {
+                    ping.post();
+                }
+            });
+            impl.register(self[0]);
+            pong.complete(self[0]);
+            pongLoop.run();
+        } catch (RuntimeException | Error e) {
+            pong.completeExceptionally(e);
+            throw e;
+        }
+    }
+
+    private long runFor(long nanos) {
+        long before = rounds;
+        deadline = System.nanoTime() + nanos;
+        pong.join().post();
+        loop.run();
+        return rounds - before;
+    }
+
+    static BenchResult run(Impl impl, Timing timing) throws InterruptedException {
+        try (EventLoop loop = EventLoop.open()) {
+            PingPongBench bench = new PingPongBench(loop, impl);
+            Thread pongThread = new Thread(() -> bench.pongThread(impl), "bench-pong");
+            pongThread.setDaemon(true);
+            pongThread.start();
+            try {
+                bench.runFor(timing.warmupNanos());
+                long start = System.nanoTime();
+                long ops = bench.runFor(timing.measureNanos());
+                long elapsed = System.nanoTime() - start;
+                return new BenchResult("pingpong", impl.label(), ops, elapsed);
+            } finally {
+                bench.stop = true;
+                if (bench.pong.isDone() && !bench.pong.isCompletedExceptionally()) {
+                    bench.pong.join().post();
+                }
+                pongThread.join(TimeUnit.SECONDS.toMillis(10));
+                bench.ping.unregister();
+            }
+        }
+    }
+}

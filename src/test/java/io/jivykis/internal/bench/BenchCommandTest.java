@@ -1,0 +1,129 @@
+package io.jivykis.internal.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The bench command runs each case for a tiny duration and prints well-formed lines. It
+ * checks the shape of the output only: speed is measured, never asserted.
+ */
+class BenchCommandTest {
+    private static final Pattern RESULT = Pattern.compile(
+            "name=[a-z]+ impl=[a-z-]+ ops=[1-9][0-9]* ns_per_op=[0-9]+\\.[0-9] ops_per_sec=[0-9]+( [a-z_]+=[0-9.]+)*");
+
+    private static final class Run {
+        final int status;
+        final List<String> lines;
+        final String err;
+
+        Run(String... args) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            status = BenchCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                    new PrintStream(err, true, StandardCharsets.UTF_8));
+            lines = Arrays.asList(out.toString(StandardCharsets.UTF_8).split("\n"));
+            this.err = err.toString(StandardCharsets.UTF_8);
+        }
+
+        List<String> results() {
+            return lines.stream().filter(line -> !line.startsWith("#") && !line.isEmpty()).collect(Collectors.toList());
+        }
+
+        List<String> impls() {
+            return results().stream().map(line -> line.split(" ")[1]).collect(Collectors.toList());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"selfpost", "pingpong", "burst", "alloc"})
+    @Timeout(60)
+    void eachCasePrintsOneWellFormedLinePerImpl(String name) {
+        new Run("--seconds", "0.01", "--only", name, "--native-dir", "/nonexistent"); // loads what it needs
+        long descriptors = openDescriptors();
+        Run run = new Run("--seconds", "0.02", "--only", name, "--native-dir", "/nonexistent");
+        assertEquals(0, run.status, run.err);
+        assertEquals(descriptors, openDescriptors(), "the bench closes every descriptor it opened");
+        assertEquals(List.of("impl=jivykis-eventfd", "impl=jivykis-pipe"), run.impls(), String.join("\n", run.lines));
+        for (String line : run.results()) {
+            assertTrue(RESULT.matcher(line).matches(), line);
+            assertTrue(line.startsWith("name=" + name + " "), line);
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void allocReportsBytesPerPostAndPerDispatch() {
+        Run run = new Run("--seconds", "0.02", "--only", "alloc");
+        for (String line : run.results()) {
+            assertTrue(line.contains(" bytes_per_post=") && line.contains(" bytes_per_dispatch=")
+                    && line.contains(" bytes_per_self_post="), line);
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void scaleReportsEachSizeWithRegistrationCostAndHeap() {
+        Run run = new Run("--seconds", "0.02", "--only", "scale", "--scale-sizes", "1,1000");
+        assertEquals(0, run.status, run.err);
+        assertEquals(4, run.results().size(), String.join("\n", run.lines));
+        for (String line : run.results()) {
+            assertTrue(RESULT.matcher(line).matches(), line);
+            assertTrue(line.contains(" register_unregister_ns="), line);
+        }
+        assertTrue(run.results().get(1).contains(" objects=1000 ") && run.results().get(1).contains(" heap_bytes_per_object="),
+                run.results().get(1));
+    }
+
+    @Test
+    @Timeout(60)
+    void rawProgramsRunFromTheNativeDirectoryWithRatios() throws Exception {
+        Path nativeDir = Paths.get(System.getProperty(RawPrograms.NATIVE_DIR_PROPERTY, "target/native"));
+        assertTrue(Files.isExecutable(nativeDir.resolve("jivykis-raw-selfpost")),
+                "the CMake build makes the raw C programs in " + nativeDir);
+        Run run = new Run("--seconds", "0.02", "--only", "selfpost,pingpong", "--native-dir", nativeDir.toString());
+        assertEquals(0, run.status, run.err);
+        assertEquals(List.of("impl=jivykis-eventfd", "impl=jivykis-pipe", "impl=c-raw",
+                "impl=jivykis-eventfd", "impl=jivykis-pipe", "impl=c-raw"), run.impls());
+        for (String line : run.results()) {
+            assertTrue(RESULT.matcher(line).matches(), line);
+        }
+        try (Stream<String> ratios = run.lines.stream().filter(line -> line.startsWith("# ") && line.contains("c-raw"))) {
+            assertEquals(4, ratios.count(), String.join("\n", run.lines));
+        }
+    }
+
+    private static long openDescriptors() {
+        try (Stream<Path> fds = Files.list(Paths.get("/proc/self/fd"))) {
+            return fds.count();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void usageErrorsExitWithTwoAndSayWhatIsWrong() {
+        Run unknown = new Run("--only", "nosuch");
+        assertEquals(2, unknown.status);
+        assertTrue(unknown.err.contains("nosuch is not a bench"), unknown.err);
+        Run seconds = new Run("--seconds", "-1");
+        assertEquals(2, seconds.status);
+        assertTrue(seconds.err.contains("--seconds"), seconds.err);
+        assertEquals(2, new Run("--seconds").status);
+    }
+}
