@@ -95,6 +95,14 @@ public final class NativeBadInputProbe {
             expect("strerror(" + errno + ")", () -> Native.strerror(errno).isEmpty() ? -1 : 0, r -> r == 0);
         }
 
+        // RLIMIT_NOFILE: reading always works; inverted, negative or unreachable limits are refused.
+        expect("nofileLimit(soft)", () -> ResourceLimitNative.nofileLimit(false), r -> r > 0);
+        expect("nofileLimit(hard)", () -> ResourceLimitNative.nofileLimit(true), r -> r > 0);
+        expect("setNofileLimit(-1, 0)", () -> ResourceLimitNative.setNofileLimit(-1, 0), r -> r == -einval);
+        expect("setNofileLimit(10, 5)", () -> ResourceLimitNative.setNofileLimit(10, 5), r -> r == -einval);
+        expect("setNofileLimit(MAX, MAX)", () -> ResourceLimitNative.setNofileLimit(Long.MAX_VALUE, Long.MAX_VALUE),
+                r -> r == -Linux.named("EPERM") || r == -einval);
+
         // Descriptor creators take no arguments; they are exercised for completeness.
         expect("eventfd()", () -> {
             int fd = Native.eventfd();

@@ -55,7 +55,7 @@ class BenchCommandTest {
     @Timeout(60)
     void eachCasePrintsOneWellFormedLinePerImpl(String name) {
         new Run("--seconds", "0.01", "--only", name, "--native-dir", "/nonexistent"); // loads what it needs
-        long descriptors = openDescriptors();
+        java.util.Set<String> descriptors = openDescriptors();
         Run run = new Run("--seconds", "0.02", "--only", name, "--native-dir", "/nonexistent");
         assertEquals(0, run.status, run.err);
         assertEquals(descriptors, openDescriptors(), "the bench closes every descriptor it opened");
@@ -108,9 +108,17 @@ class BenchCommandTest {
         }
     }
 
-    private static long openDescriptors() {
+    /** Each open descriptor with what it refers to, so a failure names the leaked one. */
+    private static java.util.Set<String> openDescriptors() {
         try (Stream<Path> fds = Files.list(Paths.get("/proc/self/fd"))) {
-            return fds.count();
+            return fds.map(fd -> {
+                try {
+                    return fd.getFileName() + " -> " + Files.readSymbolicLink(fd);
+                } catch (java.io.IOException e) {
+                    return fd.getFileName() + " (closed while listing)";
+                }
+            }).filter(entry -> !entry.endsWith("/fd")) // the directory being listed
+                    .collect(Collectors.toCollection(java.util.TreeSet::new));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
