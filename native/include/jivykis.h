@@ -24,6 +24,54 @@ extern "C" {
  */
 int jivykis_post(int fd);
 
+/*
+ * Descriptors handed to another process. A process started by ChildProcessBuilder finds each
+ * descriptor it was passed announced in its environment as JIVYKIS_FD_<NAME>=<backend>:<fd>,
+ * for example JIVYKIS_FD_WAKE=eventfd:3 (backend "eventfd" or "pipe").
+ *
+ * When the receiver is gone (its EventRaw unregistered, or its process exited), a post to an
+ * eventfd still succeeds (the kernel keeps the counter while this process holds it, and
+ * cannot tell that nobody reads it), and a post to a pipe returns -EPIPE. In both cases
+ * jivykis_post never raises SIGPIPE and never blocks: a C program posting to a pipe whose
+ * reader is gone sees -EPIPE and lives on, whatever its SIGPIPE disposition.
+ */
+
+/*
+ * The descriptor announced as JIVYKIS_FD_<name>, after checking that the variable is set and
+ * well formed, that the descriptor is open for writing, and that it is of the announced kind
+ * (an eventfd, or the write end of a pipe). Parse once, then post with jivykis_post(fd).
+ * Not async-signal-safe (it reads the environment); call it before installing handlers.
+ *
+ * Returns the descriptor, or a negative errno: -EINVAL for a name that is not [A-Z0-9_]+ or
+ * a malformed value, -ENOENT when the variable is not set, -EBADF when the descriptor is not
+ * open (or not open for writing), -ENOTSUP when it is not the announced kind.
+ * jivykis_inherited_error() turns each into a sentence for the user.
+ */
+int jivykis_inherited(const char *name);
+
+/*
+ * jivykis_inherited(name), then jivykis_post on the result: 0 or a negative errno as above.
+ * Not async-signal-safe; a signal handler posts with jivykis_post on a descriptor found earlier.
+ */
+int jivykis_post_inherited(const char *name);
+
+/* A static English sentence saying what a negative result of jivykis_inherited means. */
+const char *jivykis_inherited_error(int rc);
+
+/*
+ * The receiving end of an event offer: connects to the Unix domain socket at `path`, where
+ * a Java program offers one of its events (io.jivykis.EventOffer), and receives the event's
+ * descriptor (SCM_RIGHTS), opened close-on-exec. Post to it with jivykis_post, close it
+ * when done. Waits at most `timeout_ms` milliseconds for the offer to answer (0 or a
+ * negative value: 10 seconds).
+ *
+ * Returns the descriptor, or a negative errno: -ENOENT (no socket at path), -ECONNREFUSED
+ * (nobody offers there any more), -EACCES (the socket's permissions exclude this user),
+ * -ENAMETOOLONG (path longer than a socket address holds), -ETIMEDOUT (the owner did not
+ * answer in time, e.g. its event loop is not running), -EPROTO (the peer sent no descriptor).
+ */
+int jivykis_offer_connect(const char *path, int timeout_ms);
+
 #ifdef __cplusplus
 }
 #endif

@@ -24,5 +24,7 @@ JIVYKIS_HIDDEN int jivykis_register_descriptors(JNIEnv *env);
 JIVYKIS_HIDDEN int jivykis_register_epoll(JNIEnv *env);
 JIVYKIS_HIDDEN int jivykis_register_errors(JNIEnv *env);
 JIVYKIS_HIDDEN int jivykis_register_rlimit(JNIEnv *env);
+JIVYKIS_HIDDEN int jivykis_register_spawn(JNIEnv *env);
+JIVYKIS_HIDDEN int jivykis_register_offer(JNIEnv *env);
 
 #endif

@@ -140,6 +140,12 @@ public final class EventRaw {
         return current == null ? null : current.descriptor.backend();
     }
 
+    /** The loop of the current registration, or null (for the cross-process classes of this package). */
+    Loop registeredLoop() {
+        Registration current = registration;
+        return current == null ? null : current.loop();
+    }
+
     /** One registration: the descriptor in the loop's epoll set, and the in-process post path. */
     private static final class Registration extends Source {
         private final EventRaw owner;

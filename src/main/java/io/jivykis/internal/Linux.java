@@ -14,6 +14,16 @@ public final class Linux {
     public static final int ENOENT = named("ENOENT");
     public static final int EPIPE = named("EPIPE");
 
+    // Across processes: spawning, reaping, event offers.
+    public static final int ECHILD = named("ECHILD");
+    public static final int ETIMEDOUT = named("ETIMEDOUT");
+    public static final int ECONNREFUSED = named("ECONNREFUSED");
+    public static final int EADDRINUSE = named("EADDRINUSE");
+    public static final int ENAMETOOLONG = named("ENAMETOOLONG");
+    public static final int EACCES = named("EACCES");
+    public static final int EPROTO = named("EPROTO");
+    public static final int ENOTDIR = named("ENOTDIR");
+
     public static final int EPOLLIN = named("EPOLLIN");
     public static final int EPOLLOUT = named("EPOLLOUT");
     public static final int EPOLLERR = named("EPOLLERR");

@@ -25,6 +25,9 @@ public final class Main {
                     System.exit(status);
                 }
                 break;
+            case "post":
+                System.exit(PostCommand.run(rest, System.err));
+                break;
             case "help":
             case "--help":
             case "-h":
@@ -41,5 +44,6 @@ public final class Main {
         out.println("usage: java -jar jivykis.jar <command>");
         out.println("  tour    a short guided run: register events and post them from this thread and another");
         out.println("  bench   measure posts and wake-ups (bench --help for the options)");
+        PostCommand.describe(out);
     }
 }

@@ -1,5 +1,7 @@
 package io.jivykis.internal.cli;
 
+import io.jivykis.ChildProcess;
+import io.jivykis.ChildProcessBuilder;
 import io.jivykis.EventLoop;
 import io.jivykis.EventRaw;
 import java.io.PrintStream;
@@ -55,6 +57,8 @@ final class Tour {
             poster.join();
             crossThread.unregister();
 
+            childProcessPosts(loop);
+
             EventRaw[] holder = new EventRaw[1];
             holder[0] = new EventRaw(() -> {
                 holder[0].unregister();
@@ -67,6 +71,54 @@ final class Tour {
         }
         say("closed the loop: every descriptor it owned is closed");
         out.printf("tour finished in %.1f ms%n", (System.nanoTime() - start) / 1e6);
+    }
+
+    /**
+     * A child process posts to this one through the descriptor it inherited. The child is a
+     * plain /bin/sh whose printf writes the eventfd's 8 bytes (or a pipe's one byte) to the
+     * descriptor named by JIVYKIS_FD_WAKE: always present and fast to start, and it shows
+     * that posting needs no library at all.
+     */
+    private void childProcessPosts(EventLoop loop) throws InterruptedException {
+        String script = "case $JIVYKIS_FD_WAKE in"
+                + " eventfd:*) printf '\\001\\000\\000\\000\\000\\000\\000\\000' ;;"
+                + " pipe:*) printf '\\001' ;; esac >&\"${JIVYKIS_FD_WAKE#*:}\"";
+        long[] startedAt = new long[1];
+        boolean[] posted = new boolean[1];
+        EventRaw fromChild = new EventRaw(() -> {
+            posted[0] = true;
+            say("handler ran on \"" + Thread.currentThread().getName() + "\", "
+                    + (System.nanoTime() - startedAt[0]) / 1_000 + " µs after starting the child that posted it");
+            EventLoop.current().quit();
+        });
+        fromChild.register();
+        // If the child exits without posting, this ends the wait instead of hanging.
+        EventRaw childExited = new EventRaw(() -> {
+            if (!posted[0]) {
+                say("the child exited without posting");
+            }
+            EventLoop.current().quit();
+        });
+        childExited.register();
+        startedAt[0] = System.nanoTime();
+        ChildProcess child = new ChildProcessBuilder("/bin/sh", "-c", script).pass(fromChild, "WAKE").start();
+        Thread watcher = new Thread(() -> {
+            try {
+                child.waitFor();
+                childExited.post();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "child-watcher");
+        watcher.start();
+        say("started child process " + child.pid() + " (/bin/sh -c printf ...) with JIVYKIS_FD_WAKE="
+                + fromChild.backend().name().toLowerCase() + ":3");
+        loop.run();
+        int status = child.waitFor();
+        watcher.join();
+        fromChild.unregister();
+        childExited.unregister();
+        say("the child exited with status " + status + " and was reaped");
     }
 
     private void say(String what) {

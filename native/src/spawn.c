@@ -1,0 +1,209 @@
+/*
+ * Child processes that inherit event descriptors: posix_spawn with file actions, waiting
+ * for exit without reaping, reaping, and signalling. All policy (environment, names,
+ * reaping discipline) is in Java (io.jivykis.ChildProcessBuilder, ChildProcess).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "shim.h"
+
+#define SPAWN_NATIVE_CLASS "io/jivykis/internal/SpawnNative"
+
+/* Splits `count` NUL-terminated strings laid end to end into a NULL-terminated vector. */
+static char **split(char *block, jint count)
+{
+	char **vector = calloc((size_t)count + 1, sizeof(char *));
+	if (vector == NULL)
+		return NULL;
+	for (jint i = 0; i < count; i++) {
+		vector[i] = block;
+		block += strlen(block) + 1;
+	}
+	return vector;
+}
+
+/*
+ * The child's descriptor table is exactly: 0-2 (this process's, or the redirect files),
+ * then the passed descriptors at 3, 4, ... in order, without close-on-exec; everything
+ * else is closed (closefrom), including descriptors other threads open meanwhile without
+ * O_CLOEXEC. Each passed descriptor is first copied above the target range so that no
+ * dup2 onto 3.. can overwrite a source not yet copied.
+ */
+static int spawn_with(const char *program, char **argv, char **envp, const int *fds, jint nfds,
+		      const char *directory, const char *out_path, const char *err_path, int *tmp)
+{
+	posix_spawn_file_actions_t actions;
+	posix_spawnattr_t attr;
+	int rc = posix_spawn_file_actions_init(&actions);
+	if (rc != 0)
+		return -rc;
+	rc = posix_spawnattr_init(&attr);
+	if (rc != 0) {
+		posix_spawn_file_actions_destroy(&actions);
+		return -rc;
+	}
+	for (jint i = 0; i < nfds && rc == 0; i++) {
+		tmp[i] = fcntl(fds[i], F_DUPFD_CLOEXEC, 3 + nfds);
+		if (tmp[i] < 0)
+			rc = errno;
+	}
+	if (rc == 0 && out_path != NULL)
+		rc = posix_spawn_file_actions_addopen(&actions, 1, out_path,
+						      O_WRONLY | O_CREAT | O_TRUNC, 0666);
+	if (rc == 0 && err_path != NULL)
+		rc = posix_spawn_file_actions_addopen(&actions, 2, err_path,
+						      O_WRONLY | O_CREAT | O_TRUNC, 0666);
+	for (jint i = 0; i < nfds && rc == 0; i++)
+		rc = posix_spawn_file_actions_adddup2(&actions, tmp[i], 3 + i);
+	if (rc == 0)
+		rc = posix_spawn_file_actions_addclosefrom_np(&actions, 3 + nfds);
+	if (rc == 0 && directory != NULL)
+		rc = posix_spawn_file_actions_addchdir_np(&actions, directory);
+
+	/* The JVM blocks and handles signals of its own; a child starts with a clean slate. */
+	sigset_t none, all;
+	sigemptyset(&none);
+	sigfillset(&all);
+	sigdelset(&all, SIGKILL);
+	sigdelset(&all, SIGSTOP);
+	if (rc == 0)
+		rc = posix_spawnattr_setsigmask(&attr, &none);
+	if (rc == 0)
+		rc = posix_spawnattr_setsigdefault(&attr, &all);
+	if (rc == 0)
+		rc = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+
+	pid_t pid = -1;
+	if (rc == 0) {
+		if (strchr(program, '/') != NULL)
+			rc = posix_spawn(&pid, program, &actions, &attr, argv, envp);
+		else
+			rc = posix_spawnp(&pid, program, &actions, &attr, argv, envp);
+	}
+	posix_spawnattr_destroy(&attr);
+	posix_spawn_file_actions_destroy(&actions);
+	return rc == 0 ? (int)pid : -rc;
+}
+
+/* NULL for a null array, else the array's bytes (copied; the Java side ends them with NUL). */
+static char *bytes_of(JNIEnv *env, jbyteArray array)
+{
+	if (array == NULL)
+		return NULL;
+	return (char *)(*env)->GetByteArrayElements(env, array, NULL);
+}
+
+static void release(JNIEnv *env, jbyteArray array, char *bytes)
+{
+	if (array != NULL && bytes != NULL)
+		(*env)->ReleaseByteArrayElements(env, array, (jbyte *)bytes, JNI_ABORT);
+}
+
+/* Returns the child's pid, or a negative errno; on failure nothing is left open. */
+static jint spawn(JNIEnv *env, jclass cls, jbyteArray program, jbyteArray argv_block, jint argc,
+		  jbyteArray env_block, jint envc, jintArray pass, jbyteArray directory,
+		  jbyteArray out_path, jbyteArray err_path)
+{
+	(void)cls;
+	jint nfds = (*env)->GetArrayLength(env, pass);
+	char *prog = bytes_of(env, program);
+	char *args = bytes_of(env, argv_block);
+	char *vars = bytes_of(env, env_block);
+	char *dir = bytes_of(env, directory);
+	char *out = bytes_of(env, out_path);
+	char *err = bytes_of(env, err_path);
+	jint *fds = (*env)->GetIntArrayElements(env, pass, NULL);
+	char **argv = args ? split(args, argc) : NULL;
+	char **envp = vars ? split(vars, envc) : NULL;
+	int *tmp = malloc(sizeof(int) * ((size_t)nfds + 1));
+	jint rc = -ENOMEM;
+	if (prog && argv && envp && fds && tmp && (directory == NULL || dir) &&
+	    (out_path == NULL || out) && (err_path == NULL || err)) {
+		for (jint i = 0; i < nfds; i++)
+			tmp[i] = -1;
+		rc = spawn_with(prog, argv, envp, (const int *)fds, nfds, dir, out, err, tmp);
+		for (jint i = 0; i < nfds; i++) {
+			if (tmp[i] >= 0)
+				close(tmp[i]);
+		}
+	}
+	free(tmp);
+	free(envp);
+	free(argv);
+	if (fds)
+		(*env)->ReleaseIntArrayElements(env, pass, fds, JNI_ABORT);
+	release(env, err_path, err);
+	release(env, out_path, out);
+	release(env, directory, dir);
+	release(env, env_block, vars);
+	release(env, argv_block, args);
+	release(env, program, prog);
+	return rc;
+}
+
+/* Blocks until the child has exited, without reaping it (the pid stays reserved). */
+static jint await_exit(JNIEnv *env, jclass cls, jint pid)
+{
+	(void)env; (void)cls;
+	siginfo_t info;
+	int rc;
+	do {
+		rc = waitid(P_PID, (id_t)pid, &info, WEXITED | WNOWAIT);
+	} while (rc < 0 && errno == EINTR);
+	return rc == 0 ? 0 : -errno;
+}
+
+/*
+ * Reaps an exited child: its exit code, or 128 + the signal that killed it, or -EAGAIN when
+ * it is still running, or another negative errno.
+ */
+static jint reap(JNIEnv *env, jclass cls, jint pid)
+{
+	(void)env; (void)cls;
+	int status;
+	pid_t rc;
+	do {
+		rc = waitpid((pid_t)pid, &status, WNOHANG);
+	} while (rc < 0 && errno == EINTR);
+	if (rc < 0)
+		return -errno;
+	if (rc == 0)
+		return -EAGAIN;
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	return 128 + WTERMSIG(status);
+}
+
+/* kill(pid, SIGTERM). Java calls it only while the child is unreaped, so the pid is its. */
+static jint terminate(JNIEnv *env, jclass cls, jint pid)
+{
+	(void)env; (void)cls;
+	return kill((pid_t)pid, SIGTERM) == 0 ? 0 : -errno;
+}
+
+/* kill(pid, SIGKILL), under the same rule. */
+static jint kill_forcibly(JNIEnv *env, jclass cls, jint pid)
+{
+	(void)env; (void)cls;
+	return kill((pid_t)pid, SIGKILL) == 0 ? 0 : -errno;
+}
+
+int jivykis_register_spawn(JNIEnv *env)
+{
+	static const JNINativeMethod methods[] = {
+		{ "spawn", "([B[BI[BI[I[B[B[B)I", (void *)spawn },
+		{ "awaitExit", "(I)I", (void *)await_exit },
+		{ "reap", "(I)I", (void *)reap },
+		{ "terminate", "(I)I", (void *)terminate },
+		{ "killForcibly", "(I)I", (void *)kill_forcibly },
+	};
+	return jivykis_bind(env, SPAWN_NATIVE_CLASS, methods, ARRAY_LENGTH(methods));
+}

@@ -1,0 +1,160 @@
+package io.jivykis;
+
+import io.jivykis.internal.Errors;
+import io.jivykis.internal.Linux;
+import io.jivykis.internal.SpawnNative;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A child process started by {@link ChildProcessBuilder}.
+ *
+ * <p><b>Reaping.</b> No zombie is ever left behind, whether or not anyone calls
+ * {@link #waitFor()}: each child has a small daemon thread ("jivykis-reaper-PID") that waits
+ * for it to exit and reaps it at once, recording its status for {@code waitFor()}. The
+ * thread first waits without reaping (waitid with WNOWAIT) and reaps under the same lock
+ * that {@link #destroy()} and {@link #destroyForcibly()} take, so a signal is only ever sent
+ * while the pid still belongs to this child and can never reach an unrelated process that
+ * inherited a recycled pid.
+ *
+ * <p>The status is the exit code, or 128 plus the number of the signal that killed the
+ * child (as a shell reports it): a child killed by SIGKILL reports 137.
+ */
+public final class ChildProcess {
+    private final int pid;
+    private final String program;
+    private final CompletableFuture<Integer> exit = new CompletableFuture<>();
+    /** Guards {@link #reaped}: signals are sent only while it is false. */
+    private final Object lock = new Object();
+    private boolean reaped;
+
+    private ChildProcess(int pid, String program) {
+        this.pid = pid;
+        this.program = program;
+    }
+
+    static ChildProcess started(int pid, String program) {
+        ChildProcess child = new ChildProcess(pid, program);
+        // A small stack: the thread only sits in waitid and waitpid.
+        Thread reaper = new Thread(null, child::reap, "jivykis-reaper-" + pid, 64 * 1024);
+        reaper.setDaemon(true);
+        reaper.start();
+        return child;
+    }
+
+    private void reap() {
+        int rc = SpawnNative.awaitExit(pid);
+        int status;
+        synchronized (lock) {
+            status = rc < 0 ? rc : SpawnNative.reap(pid);
+            reaped = true;
+        }
+        if (status >= 0) {
+            exit.complete(status);
+        } else if (status == -Linux.ECHILD) {
+            exit.completeExceptionally(new IllegalStateException("child " + pid + " (" + program
+                    + ") was reaped by someone else in this process (a waitpid(-1) or SIGCHLD set to SIG_IGN);"
+                    + " its exit status is lost"));
+        } else {
+            exit.completeExceptionally(Errors.failure("waiting for child " + pid + " (" + program + ")", -status));
+        }
+    }
+
+    /** The child's process id. */
+    public long pid() {
+        return pid;
+    }
+
+    /**
+     * A {@link ProcessHandle} for the child, for {@code info()}, {@code descendants()} and so on.
+     *
+     * @throws IllegalStateException if the child has exited and been reaped
+     */
+    public ProcessHandle toHandle() {
+        synchronized (lock) {
+            if (!reaped) {
+                return ProcessHandle.of(pid).orElseThrow(() -> exited());
+            }
+        }
+        throw exited();
+    }
+
+    private IllegalStateException exited() {
+        return new IllegalStateException("child " + pid + " (" + program + ") has exited; its pid is no longer its own");
+    }
+
+    /**
+     * Waits for the child to exit and returns its status: the exit code, or 128 + the signal
+     * that killed it.
+     *
+     * @throws InterruptedException if this thread is interrupted while waiting
+     */
+    public int waitFor() throws InterruptedException {
+        try {
+            return exit.get();
+        } catch (ExecutionException e) {
+            throw rethrown(e);
+        }
+    }
+
+    /**
+     * Waits at most {@code timeout} for the child to exit.
+     *
+     * @return whether it exited (then {@link #waitFor()} returns its status at once)
+     * @throws InterruptedException if this thread is interrupted while waiting
+     */
+    public boolean waitFor(Duration timeout) throws InterruptedException {
+        try {
+            long nanos;
+            try {
+                nanos = Math.max(0, timeout.toNanos());
+            } catch (ArithmeticException tooLong) {
+                nanos = Long.MAX_VALUE;
+            }
+            exit.get(nanos, TimeUnit.NANOSECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            throw rethrown(e);
+        }
+    }
+
+    private static RuntimeException rethrown(ExecutionException e) {
+        Throwable cause = e.getCause();
+        return cause instanceof RuntimeException ? (RuntimeException) cause : new IllegalStateException(cause);
+    }
+
+    /** Whether the child has not exited yet (or has, and is about to be reaped). */
+    public boolean isAlive() {
+        return !exit.isDone();
+    }
+
+    /** Asks the child to terminate (SIGTERM). Does nothing once it has exited. */
+    public void destroy() {
+        signal(false);
+    }
+
+    /** Kills the child (SIGKILL). Does nothing once it has exited. */
+    public void destroyForcibly() {
+        signal(true);
+    }
+
+    private void signal(boolean forcibly) {
+        synchronized (lock) {
+            if (reaped) {
+                return;
+            }
+            int rc = forcibly ? SpawnNative.killForcibly(pid) : SpawnNative.terminate(pid);
+            Errors.check((forcibly ? "kill(SIGKILL, " : "kill(SIGTERM, ") + "child " + pid + ")", rc);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ChildProcess[pid " + pid + ", " + program + (isAlive() ? ", alive" : ", exited") + "]";
+    }
+}

@@ -1,0 +1,213 @@
+package io.jivykis;
+
+import io.jivykis.internal.Errors;
+import io.jivykis.internal.Linux;
+import io.jivykis.internal.Loop;
+import io.jivykis.internal.Native;
+import io.jivykis.internal.SpawnNative;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.Charset;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Starts a child process that can post to events of this process.
+ *
+ * <p>{@link java.lang.ProcessBuilder} closes every descriptor above 2 in the child, and an
+ * eventfd cannot be reopened through /proc, so a Java program has no other way to hand an
+ * {@link EventRaw} to a child. Here each {@link #pass(EventRaw, String) passed} event's
+ * descriptor (the eventfd, or the pipe's write end) is given to the child at 3, 4, ... in
+ * the order passed, and announced in its environment as {@code JIVYKIS_FD_<NAME>=<backend>:<fd>},
+ * e.g. {@code JIVYKIS_FD_WAKE=eventfd:3}. The child posts with {@link Poster#inherited(String)}
+ * (Java), {@code jivykis_post_inherited()} (C, jivykis.h), {@code jivykis-post NAME} or
+ * {@code java -jar jivykis.jar post NAME} (shell), or by writing the descriptor itself.
+ *
+ * <pre>{@code
+ * EventRaw wake = new EventRaw(() -> System.out.println("the child posted"));
+ * wake.register();
+ * ChildProcess child = new ChildProcessBuilder("jivykis-post", "WAKE").pass(wake, "WAKE").start();
+ * EventLoop.current().run();
+ * }</pre>
+ *
+ * <p>The child receives exactly stdio (this process's, or the redirect files) and the passed
+ * descriptors: nothing else of this process, not even descriptors other threads open without
+ * close-on-exec meanwhile. Its {@code JIVYKIS_FD_*} variables are exactly the passed events
+ * (any inherited from this process's environment are removed, since their descriptors are
+ * not passed on). It starts with default signal dispositions and no blocked signals. A
+ * program name without '/' is searched in this process's {@code PATH}.
+ */
+public final class ChildProcessBuilder {
+    private final List<String> command;
+    private final Map<String, String> environment = new HashMap<>(System.getenv());
+    private final Map<String, EventRaw> passed = new LinkedHashMap<>();
+    private Path directory;
+    private Path output;
+    private Path error;
+
+    /**
+     * A builder for {@code command}: the program, then its arguments.
+     *
+     * @throws IllegalArgumentException if the command is empty or holds a NUL character
+     */
+    public ChildProcessBuilder(String... command) {
+        this(List.of(command));
+    }
+
+    /**
+     * A builder for {@code command}: the program, then its arguments.
+     *
+     * @throws IllegalArgumentException if the command is empty or holds a NUL character
+     */
+    public ChildProcessBuilder(List<String> command) {
+        this.command = List.copyOf(command);
+        if (this.command.isEmpty() || this.command.get(0).isEmpty()) {
+            throw new IllegalArgumentException("the command is empty: give the program to run first");
+        }
+        for (String word : this.command) {
+            checkNoNul("command argument", word);
+        }
+    }
+
+    /**
+     * Passes {@code event}'s descriptor to the child under {@code name}. The event must be
+     * registered, on the thread that calls {@link #start()}, when the child starts.
+     *
+     * @param name {@code [A-Z0-9_]+}; the child finds the descriptor in {@code JIVYKIS_FD_<name>}
+     * @throws IllegalArgumentException if the name is not {@code [A-Z0-9_]+} or already used
+     */
+    public ChildProcessBuilder pass(EventRaw event, String name) {
+        Objects.requireNonNull(event, "event");
+        Poster.checkName(name);
+        if (passed.containsKey(name)) {
+            throw new IllegalArgumentException("an event is already passed as \"" + name + "\": each name announces one descriptor");
+        }
+        passed.put(name, event);
+        return this;
+    }
+
+    /** The child's working directory (default: this process's). */
+    public ChildProcessBuilder directory(Path directory) {
+        this.directory = Objects.requireNonNull(directory, "directory");
+        return this;
+    }
+
+    /**
+     * The child's environment: a mutable map that starts as a copy of this process's. The
+     * {@code JIVYKIS_FD_*} variables of passed events are added at {@link #start()}.
+     */
+    public Map<String, String> environment() {
+        return environment;
+    }
+
+    /** Sends the child's standard output to {@code file}, created or truncated (default: this process's). */
+    public ChildProcessBuilder redirectOutput(Path file) {
+        this.output = Objects.requireNonNull(file, "file");
+        return this;
+    }
+
+    /** Sends the child's standard error to {@code file}, created or truncated (default: this process's). */
+    public ChildProcessBuilder redirectError(Path file) {
+        this.error = Objects.requireNonNull(file, "file");
+        return this;
+    }
+
+    /**
+     * Starts the child.
+     *
+     * @throws IllegalStateException if a passed event is not registered, or is registered in
+     *     another thread's loop (its descriptor could be closed while the child starts)
+     * @throws IllegalArgumentException if the environment holds a null, '=' in a name, or NUL
+     * @throws UncheckedIOException if the child cannot be started (no such program, not
+     *     executable, bad directory, an unwritable redirect file); the message names the
+     *     program and the errno text, and nothing is left open
+     */
+    public ChildProcess start() {
+        Native.ensureLoaded();
+        int[] fds = new int[passed.size()];
+        Map<String, String> env = new HashMap<>();
+        for (Map.Entry<String, String> e : environment.entrySet()) {
+            String key = Objects.requireNonNull(e.getKey(), "environment name");
+            String value = Objects.requireNonNull(e.getValue(), () -> "value of environment variable " + key);
+            if (key.isEmpty() || key.indexOf('=') >= 0) {
+                throw new IllegalArgumentException("\"" + key + "\" is not a valid environment variable name");
+            }
+            checkNoNul("environment variable " + key, key + value);
+            if (!key.startsWith(Poster.ENV_PREFIX)) {
+                env.put(key, value);
+            }
+        }
+        int i = 0;
+        for (Map.Entry<String, EventRaw> e : passed.entrySet()) {
+            EventRaw event = e.getValue();
+            Loop loop = event.registeredLoop();
+            if (loop == null) {
+                throw new IllegalStateException("the event passed as \"" + e.getKey()
+                        + "\" is not registered: register it before start()");
+            }
+            loop.checkOwner("ChildProcessBuilder.start() passing \"" + e.getKey() + "\"");
+            fds[i] = event.fd();
+            env.put(Poster.ENV_PREFIX + e.getKey(),
+                    event.backend().name().toLowerCase(Locale.ROOT) + ":" + (3 + i));
+            i++;
+        }
+        Charset cs = Poster.jnuCharset();
+        List<String> vars = new ArrayList<>();
+        env.forEach((k, v) -> vars.add(k + "=" + v));
+        int pid = SpawnNative.spawn(cstring(command.get(0), cs), block(command, cs), command.size(),
+                block(vars, cs), vars.size(), fds, directory == null ? null : cstring(directory.toAbsolutePath().toString(), cs),
+                output == null ? null : cstring(output.toAbsolutePath().toString(), cs),
+                error == null ? null : cstring(error.toAbsolutePath().toString(), cs));
+        if (pid < 0) {
+            throw new UncheckedIOException(new IOException(startFailure(-pid)));
+        }
+        return ChildProcess.started(pid, command.get(0));
+    }
+
+    /** The message for a failed start: the program, the errno text, and the likely culprit. */
+    private String startFailure(int errno) {
+        String what = "cannot start \"" + command.get(0) + "\": " + Errors.describe(errno);
+        boolean pathError = errno == Linux.ENOENT || errno == Linux.ENOTDIR || errno == Linux.EACCES;
+        if (pathError && directory != null && !Files.isDirectory(directory)) {
+            return what + ": the working directory " + directory + " is not a directory";
+        }
+        for (Path file : new Path[] {output, error}) {
+            Path parent = file == null ? null : file.toAbsolutePath().getParent();
+            if (pathError && parent != null && !Files.isDirectory(parent)) {
+                return what + ": the redirect file " + file + " cannot be created";
+            }
+        }
+        return what;
+    }
+
+    private static void checkNoNul(String what, String text) {
+        if (text.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException(what + " contains a NUL character, which a C string cannot hold");
+        }
+    }
+
+    private static byte[] cstring(String text, Charset cs) {
+        byte[] bytes = text.getBytes(cs);
+        byte[] terminated = new byte[bytes.length + 1];
+        System.arraycopy(bytes, 0, terminated, 0, bytes.length);
+        return terminated;
+    }
+
+    /** The strings as C strings laid end to end. */
+    private static byte[] block(List<String> strings, Charset cs) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (String s : strings) {
+            out.writeBytes(s.getBytes(cs));
+            out.write(0);
+        }
+        return out.toByteArray();
+    }
+}

@@ -1,0 +1,226 @@
+package io.jivykis;
+
+import io.jivykis.internal.Errors;
+import io.jivykis.internal.Linux;
+import io.jivykis.internal.Loop;
+import io.jivykis.internal.Native;
+import io.jivykis.internal.OfferNative;
+import io.jivykis.internal.Source;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Offers an {@link EventRaw} to processes that did not start from this one: a Unix domain
+ * socket at a path, where each process that connects receives the event's descriptor
+ * (SCM_RIGHTS) and can post to it. The receiving side is {@link Poster#connect(Path)} in
+ * Java, {@code jivykis_offer_connect()} in C (jivykis.h), and
+ * {@code jivykis-post --socket PATH} in the shell.
+ *
+ * <pre>{@code
+ * EventRaw wake = new EventRaw(() -> System.out.println("posted from afar"));
+ * wake.register();
+ * try (EventOffer offer = EventOffer.open(wake, Path.of("/run/user/1000/app.wake"))) {
+ *     EventLoop.current().run();   // another process: Poster.connect(path).post()
+ * }
+ * }</pre>
+ *
+ * <p><b>Access control</b> is the socket file's permissions: 0600 by default, so only this
+ * user's processes can connect; choose others with {@link #open(EventRaw, Path, Set)}.
+ * The file never exists with wider permissions than asked for. Whoever can connect can
+ * post to the event as often as it likes (and no more: it gets the right to post, nothing
+ * else of this process). Put the socket in a directory that only the intended users can
+ * reach.
+ *
+ * <p><b>Loop integration.</b> An offer belongs to the loop of the thread that opens it,
+ * which must be the thread that registered the event; connections are answered by that
+ * loop, inside {@link EventLoop#run()}, so a connecting process waits while the loop is
+ * not running. An open offer counts as a registered object: it keeps {@code run()} going,
+ * like any other; close it (from a handler, for instance) to let {@code run()} return.
+ * Closing it, or closing the loop, removes the socket file. A process that connected keeps
+ * its {@link Poster} after the offer is closed. While the event is not registered, the
+ * offer answers connections without a descriptor, and receivers report that.
+ */
+public final class EventOffer implements AutoCloseable {
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+
+    private final Listener listener;
+
+    private EventOffer(Listener listener) {
+        this.listener = listener;
+    }
+
+    /**
+     * Offers {@code event} at {@code socket}, a path that must not exist yet, readable and
+     * writable by this user only (mode 0600).
+     *
+     * @throws IllegalStateException if the event is not registered, or registered by another thread
+     * @throws UncheckedIOException if the socket cannot be made (the path exists, its
+     *     directory does not, it is too long for a socket address...); the message says which
+     */
+    public static EventOffer open(EventRaw event, Path socket) {
+        return open(event, socket, OWNER_ONLY);
+    }
+
+    /**
+     * Offers {@code event} at {@code socket} with the given file permissions (for instance
+     * owner and group read/write to let a group post).
+     *
+     * @throws IllegalStateException if the event is not registered, or registered by another thread
+     * @throws UncheckedIOException if the socket cannot be made; the message says why
+     */
+    public static EventOffer open(EventRaw event, Path socket, Set<PosixFilePermission> permissions) {
+        Objects.requireNonNull(event, "event");
+        Objects.requireNonNull(socket, "socket");
+        Set<PosixFilePermission> mode = permissions.isEmpty()
+                ? EnumSet.noneOf(PosixFilePermission.class) : EnumSet.copyOf(permissions);
+        Native.ensureLoaded();
+        Loop loop = event.registeredLoop();
+        if (loop == null) {
+            throw new IllegalStateException("EventOffer.open() with an event that is not registered: register it first");
+        }
+        loop.checkOwner("EventOffer.open()");
+        Path path = socket.toAbsolutePath();
+        int fd = OfferNative.listen(path.toString().getBytes(Poster.jnuCharset()), modeBits(mode));
+        if (fd < 0) {
+            throw new UncheckedIOException(new IOException("cannot offer an event at " + path + ": "
+                    + Errors.describe(-fd) + listenAdvice(-fd, path)));
+        }
+        Listener listener = new Listener(loop, event, path, fd);
+        listener.start();
+        return new EventOffer(listener);
+    }
+
+    private static String listenAdvice(int errno, Path path) {
+        if (errno == Linux.EADDRINUSE) {
+            return ": a file already exists there (a stale socket from a process that died?); remove it or choose another path";
+        }
+        if (errno == Linux.ENAMETOOLONG) {
+            return ": a Unix socket path holds at most 107 bytes; choose a shorter one";
+        }
+        if (errno == Linux.ENOENT) {
+            return ": the directory " + path.getParent() + " does not exist";
+        }
+        return "";
+    }
+
+    private static int modeBits(Set<PosixFilePermission> mode) {
+        int bits = 0;
+        for (PosixFilePermission p : mode) {
+            bits |= 1 << (8 - p.ordinal()); // OWNER_READ is 0400 ... OTHERS_EXECUTE is 0001
+        }
+        return bits;
+    }
+
+    /** The socket's path (absolute). */
+    public Path path() {
+        return listener.path;
+    }
+
+    /** How many processes have received the event's descriptor so far. */
+    public long handedOut() {
+        return listener.handedOut;
+    }
+
+    /** Whether the offer is open. */
+    public boolean isOpen() {
+        return listener.isAttached();
+    }
+
+    /**
+     * Stops offering: removes the socket file and closes the socket. Posters already handed
+     * out keep working. Idempotent. Only on the thread that opened the offer.
+     *
+     * @throws IllegalStateException on another thread
+     */
+    @Override
+    public void close() {
+        if (!listener.isAttached()) {
+            return;
+        }
+        listener.loop().checkOwner("EventOffer.close()");
+        listener.detach();
+    }
+
+    @Override
+    public String toString() {
+        return "EventOffer[" + listener.path + (isOpen() ? "" : ", closed") + "]";
+    }
+
+    /** The listening socket in the loop: answers each connection with the event's descriptor. */
+    private static final class Listener extends Source {
+        private final EventRaw event;
+        private final Path path;
+        private final int fd;
+        private boolean watched;
+        /** Written on the loop thread only; read by {@link EventOffer#handedOut()} (plain: a statistic). */
+        private long handedOut;
+
+        Listener(Loop loop, EventRaw event, Path path, int fd) {
+            super(loop);
+            this.event = event;
+            this.path = path;
+            this.fd = fd;
+        }
+
+        Loop loop() {
+            return loop;
+        }
+
+        void start() {
+            attach();
+            try {
+                loop.epoll().add(fd, Linux.EPOLLIN, token());
+                watched = true;
+            } catch (RuntimeException e) {
+                detach();
+                throw e;
+            }
+        }
+
+        @Override
+        protected void ready(int epollFlags) {
+            for (;;) {
+                int conn = OfferNative.accept(fd);
+                if (conn < 0) {
+                    // EAGAIN: nobody else waiting. Anything else (a peer that gave up, EMFILE)
+                    // concerns one connection, not the offer, which keeps serving.
+                    return;
+                }
+                try {
+                    // Read at each connection, on the loop thread that alone can unregister
+                    // the event: the descriptor sent is open and the event's own. If the event
+                    // was re-registered in another thread's loop, it is not sent at all.
+                    int eventFd = event.registeredLoop() == loop ? event.fd() : -1;
+                    if (eventFd >= 0 && OfferNative.send(conn, eventFd, event.backend() == Backend.PIPE) == 0) {
+                        handedOut++;
+                    }
+                } finally {
+                    Native.close(conn);
+                }
+            }
+        }
+
+        @Override
+        protected void released() {
+            try {
+                if (watched) {
+                    loop.epoll().delete(fd);
+                }
+            } finally {
+                Native.close(fd);
+                try {
+                    Files.deleteIfExists(path);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("closing the event offer: cannot remove " + path, e);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package io.jivykis.internal;
+
+/**
+ * JNI binding for child processes (native/src/spawn.c): one native per system call, a
+ * negative errno on failure. Call {@link Native#ensureLoaded()} first.
+ */
+public final class SpawnNative {
+    private SpawnNative() {}
+
+    /**
+     * posix_spawn(p) of {@code program} with {@code argc} NUL-terminated arguments laid end
+     * to end in {@code argv} and {@code envc} "NAME=value" strings in {@code env}. The child
+     * gets stdio (fd 1 / 2 opened from {@code stdoutPath} / {@code stderrPath} when not
+     * null), then {@code pass[i]} at descriptor 3 + i, and nothing else; it starts in
+     * {@code directory} when not null, with default signal dispositions and an empty mask.
+     * Every byte array is NUL-terminated. Returns the pid or a negative errno; on failure
+     * nothing is left open.
+     */
+    public static native int spawn(byte[] program, byte[] argv, int argc, byte[] env, int envc, int[] pass,
+            byte[] directory, byte[] stdoutPath, byte[] stderrPath);
+
+    /** waitid(P_PID, pid, WEXITED | WNOWAIT): blocks until the child exits, leaving it unreaped. 0 or a negative errno. */
+    public static native int awaitExit(int pid);
+
+    /** waitpid(pid, WNOHANG): the exit code, 128 + the killing signal, -EAGAIN if still running, or a negative errno. */
+    public static native int reap(int pid);
+
+    /** kill(pid, SIGTERM): 0 or a negative errno. */
+    public static native int terminate(int pid);
+
+    /** kill(pid, SIGKILL): 0 or a negative errno. */
+    public static native int killForcibly(int pid);
+}
