@@ -29,6 +29,8 @@ static jint offer_listen(JNIEnv *env, jclass cls, jbyteArray path_bytes, jint mo
 {
 	(void)cls;
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	if (path_bytes == NULL)
+		return -EINVAL;
 	jint len = (*env)->GetArrayLength(env, path_bytes);
 	if (len < 1)
 		return -EINVAL;
@@ -36,6 +38,8 @@ static jint offer_listen(JNIEnv *env, jclass cls, jbyteArray path_bytes, jint mo
 		return -ENAMETOOLONG;
 	(*env)->GetByteArrayRegion(env, path_bytes, 0, len, (jbyte *)addr.sun_path);
 	addr.sun_path[len] = '\0';
+	if (strlen(addr.sun_path) != (size_t)len)
+		return -EINVAL; /* an embedded NUL: an abstract or truncated address, not a file */
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return -errno;
@@ -72,6 +76,8 @@ static jint offer_accept(JNIEnv *env, jclass cls, jint listen_fd)
 static jint offer_send(JNIEnv *env, jclass cls, jint conn, jint event_fd, jboolean is_pipe)
 {
 	(void)env; (void)cls;
+	if (event_fd < 0)
+		return -EBADF;
 	char payload = is_pipe ? JIVYKIS_OFFER_PIPE : JIVYKIS_OFFER_EVENTFD;
 	struct iovec iov = { .iov_base = &payload, .iov_len = 1 };
 	union {
@@ -103,6 +109,8 @@ static jint offer_connect(JNIEnv *env, jclass cls, jbyteArray path_bytes, jint t
 {
 	(void)cls;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	if (path_bytes == NULL)
+		return -EINVAL;
 	jint len = (*env)->GetArrayLength(env, path_bytes);
 	if (len < 1)
 		return -EINVAL;

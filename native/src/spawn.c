@@ -17,17 +17,39 @@
 
 #define SPAWN_NATIVE_CLASS "io/jivykis/internal/SpawnNative"
 
-/* Splits `count` NUL-terminated strings laid end to end into a NULL-terminated vector. */
-static char **split(char *block, jint count)
+/*
+ * Splits `count` NUL-terminated strings laid end to end in `block` (`len` bytes) into a
+ * NULL-terminated vector; NULL when the block does not hold that many (or on ENOMEM).
+ */
+static char **split(char *block, jint len, jint count)
 {
 	char **vector = calloc((size_t)count + 1, sizeof(char *));
 	if (vector == NULL)
 		return NULL;
+	char *end = block + len;
 	for (jint i = 0; i < count; i++) {
+		char *nul = block < end ? memchr(block, '\0', (size_t)(end - block)) : NULL;
+		if (nul == NULL) {
+			free(vector);
+			return NULL;
+		}
 		vector[i] = block;
-		block += strlen(block) + 1;
+		block = nul + 1;
 	}
 	return vector;
+}
+
+/* Whether a Java byte array (or null, when allowed) is a NUL-terminated C string. */
+static int is_cstring(JNIEnv *env, jbyteArray array, int null_ok)
+{
+	if (array == NULL)
+		return null_ok;
+	jint len = (*env)->GetArrayLength(env, array);
+	if (len < 1)
+		return 0;
+	jbyte last;
+	(*env)->GetByteArrayRegion(env, array, len - 1, 1, &last);
+	return last == 0;
 }
 
 /*
@@ -113,7 +135,13 @@ static jint spawn(JNIEnv *env, jclass cls, jbyteArray program, jbyteArray argv_b
 		  jbyteArray out_path, jbyteArray err_path)
 {
 	(void)cls;
+	if (!is_cstring(env, program, 0) || argv_block == NULL || env_block == NULL || pass == NULL ||
+	    argc < 1 || envc < 0 || !is_cstring(env, directory, 1) || !is_cstring(env, out_path, 1) ||
+	    !is_cstring(env, err_path, 1))
+		return -EINVAL;
 	jint nfds = (*env)->GetArrayLength(env, pass);
+	jint argv_len = (*env)->GetArrayLength(env, argv_block);
+	jint env_len = (*env)->GetArrayLength(env, env_block);
 	char *prog = bytes_of(env, program);
 	char *args = bytes_of(env, argv_block);
 	char *vars = bytes_of(env, env_block);
@@ -121,11 +149,13 @@ static jint spawn(JNIEnv *env, jclass cls, jbyteArray program, jbyteArray argv_b
 	char *out = bytes_of(env, out_path);
 	char *err = bytes_of(env, err_path);
 	jint *fds = (*env)->GetIntArrayElements(env, pass, NULL);
-	char **argv = args ? split(args, argc) : NULL;
-	char **envp = vars ? split(vars, envc) : NULL;
+	char **argv = args ? split(args, argv_len, argc) : NULL;
+	char **envp = vars ? split(vars, env_len, envc) : NULL;
 	int *tmp = malloc(sizeof(int) * ((size_t)nfds + 1));
 	jint rc = -ENOMEM;
-	if (prog && argv && envp && fds && tmp && (directory == NULL || dir) &&
+	if ((args && !argv) || (vars && !envp))
+		rc = -EINVAL; /* fewer strings than counted */
+	else if (prog && argv && envp && fds && tmp && (directory == NULL || dir) &&
 	    (out_path == NULL || out) && (err_path == NULL || err)) {
 		for (jint i = 0; i < nfds; i++)
 			tmp[i] = -1;
@@ -153,6 +183,8 @@ static jint spawn(JNIEnv *env, jclass cls, jbyteArray program, jbyteArray argv_b
 static jint await_exit(JNIEnv *env, jclass cls, jint pid)
 {
 	(void)env; (void)cls;
+	if (pid <= 0)
+		return -EINVAL; /* only one given child: never "any child" or a process group */
 	siginfo_t info;
 	int rc;
 	do {
@@ -168,6 +200,8 @@ static jint await_exit(JNIEnv *env, jclass cls, jint pid)
 static jint reap(JNIEnv *env, jclass cls, jint pid)
 {
 	(void)env; (void)cls;
+	if (pid <= 0)
+		return -EINVAL; /* waitpid(0 or -1) would reap children that are not ours */
 	int status;
 	pid_t rc;
 	do {
@@ -186,6 +220,8 @@ static jint reap(JNIEnv *env, jclass cls, jint pid)
 static jint terminate(JNIEnv *env, jclass cls, jint pid)
 {
 	(void)env; (void)cls;
+	if (pid <= 0)
+		return -EINVAL; /* kill(0) or kill(-1) would signal a group, or everyone */
 	return kill((pid_t)pid, SIGTERM) == 0 ? 0 : -errno;
 }
 
@@ -193,6 +229,8 @@ static jint terminate(JNIEnv *env, jclass cls, jint pid)
 static jint kill_forcibly(JNIEnv *env, jclass cls, jint pid)
 {
 	(void)env; (void)cls;
+	if (pid <= 0)
+		return -EINVAL;
 	return kill((pid_t)pid, SIGKILL) == 0 ? 0 : -errno;
 }
 

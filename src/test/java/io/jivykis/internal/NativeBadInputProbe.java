@@ -103,6 +103,63 @@ public final class NativeBadInputProbe {
         expect("setNofileLimit(MAX, MAX)", () -> ResourceLimitNative.setNofileLimit(Long.MAX_VALUE, Long.MAX_VALUE),
                 r -> r == -Linux.named("EPERM") || r == -einval);
 
+        // Child processes: malformed C strings and vectors are refused before any spawn; pids
+        // that would mean "any child", a process group or everyone are refused outright.
+        byte[] sh = "/bin/sh\0".getBytes();
+        byte[] noEnv = new byte[0];
+        expect("spawn(null program)", () -> SpawnNative.spawn(null, sh, 1, noEnv, 0, new int[0], null, null, null),
+                r -> r == -einval);
+        expect("spawn(unterminated program)", () -> SpawnNative.spawn("/bin/sh".getBytes(), sh, 1, noEnv, 0,
+                new int[0], null, null, null), r -> r == -einval);
+        expect("spawn(argc beyond the block)", () -> SpawnNative.spawn(sh, sh, 5, noEnv, 0, new int[0], null, null,
+                null), r -> r == -einval);
+        expect("spawn(argc 0)", () -> SpawnNative.spawn(sh, sh, 0, noEnv, 0, new int[0], null, null, null),
+                r -> r == -einval);
+        expect("spawn(envc beyond the block)", () -> SpawnNative.spawn(sh, sh, 1, noEnv, 3, new int[0], null, null,
+                null), r -> r == -einval);
+        expect("spawn(null pass)", () -> SpawnNative.spawn(sh, sh, 1, noEnv, 0, null, null, null, null),
+                r -> r == -einval);
+        expect("spawn(unterminated directory)", () -> SpawnNative.spawn(sh, sh, 1, noEnv, 0, new int[0],
+                "/".getBytes(), null, null), r -> r == -einval);
+        for (int fd : badFds) {
+            expect("spawn(pass " + fd + ")", () -> SpawnNative.spawn(sh, sh, 1, noEnv, 0, new int[] {fd}, null, null,
+                    null), r -> r == -ebadf);
+        }
+        expect("spawn(no such program)", () -> SpawnNative.spawn("/nonexistent/x\0".getBytes(), sh, 1, noEnv, 0,
+                new int[0], null, null, null), r -> r == -Linux.ENOENT);
+        for (int pid : new int[] {0, -1, Integer.MIN_VALUE}) {
+            expect("awaitExit(" + pid + ")", () -> SpawnNative.awaitExit(pid), r -> r == -einval);
+            expect("reap(" + pid + ")", () -> SpawnNative.reap(pid), r -> r == -einval);
+            expect("terminate(" + pid + ")", () -> SpawnNative.terminate(pid), r -> r == -einval);
+            expect("killForcibly(" + pid + ")", () -> SpawnNative.killForcibly(pid), r -> r == -einval);
+        }
+        expect("awaitExit(not a child)", () -> SpawnNative.awaitExit(1), r -> r == -Linux.ECHILD);
+        expect("reap(not a child)", () -> SpawnNative.reap(1), r -> r == -Linux.ECHILD);
+        expect("terminate(no such pid)", () -> SpawnNative.terminate(Integer.MAX_VALUE), r -> r == -Linux.named("ESRCH"));
+        expect("killForcibly(no such pid)", () -> SpawnNative.killForcibly(Integer.MAX_VALUE),
+                r -> r == -Linux.named("ESRCH"));
+
+        // Event offers: bad paths, descriptors that are no sockets, nothing listening.
+        byte[] tooLong = "/tmp/".concat("x".repeat(200)).getBytes();
+        expect("listen(null)", () -> OfferNative.listen(null, 0600), r -> r == -einval);
+        expect("listen(empty)", () -> OfferNative.listen(new byte[0], 0600), r -> r == -einval);
+        expect("listen(embedded NUL)", () -> OfferNative.listen("\0abstract".getBytes(), 0600), r -> r == -einval);
+        expect("listen(too long)", () -> OfferNative.listen(tooLong, 0600), r -> r == -Linux.ENAMETOOLONG);
+        expect("listen(no such directory)", () -> OfferNative.listen("/nonexistent/dir/s".getBytes(), 0600),
+                r -> r == -Linux.ENOENT);
+        for (int fd : badFds) {
+            expect("accept(" + fd + ")", () -> OfferNative.accept(fd), r -> r == -ebadf);
+            expect("send(conn " + fd + ")", () -> OfferNative.send(fd, efd, false), r -> r == -ebadf);
+        }
+        expect("accept(eventfd)", () -> OfferNative.accept(efd), r -> r == -Linux.named("ENOTSOCK"));
+        expect("send(eventfd as connection)", () -> OfferNative.send(efd, efd, false), r -> r == -Linux.named("ENOTSOCK"));
+        expect("send(event fd -1)", () -> OfferNative.send(efd, -1, true), r -> r == -ebadf);
+        expect("connect(null)", () -> OfferNative.connect(null, 100), r -> r == -einval);
+        expect("connect(empty)", () -> OfferNative.connect(new byte[0], 100), r -> r == -einval);
+        expect("connect(too long)", () -> OfferNative.connect(tooLong, 100), r -> r == -Linux.ENAMETOOLONG);
+        expect("connect(no such socket)", () -> OfferNative.connect("/nonexistent/s".getBytes(), -5),
+                r -> r == -Linux.ENOENT);
+
         // Descriptor creators take no arguments; they are exercised for completeness.
         expect("eventfd()", () -> {
             int fd = Native.eventfd();
