@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/epoll.h>
 
@@ -30,6 +31,14 @@ static const struct {
 	CONSTANT(EPOLL_CTL_ADD), CONSTANT(EPOLL_CTL_MOD), CONSTANT(EPOLL_CTL_DEL),
 	{ "EPOLL_EVENT_SIZE", (long long)sizeof(struct epoll_event) },
 	{ "EPOLL_EVENT_DATA_OFFSET", (long long)offsetof(struct epoll_event, data) },
+	/* Signals (SIGRTMIN and SIGRTMAX are computed at run time: SignalNative has them). */
+	CONSTANT(SIGHUP), CONSTANT(SIGINT), CONSTANT(SIGQUIT), CONSTANT(SIGILL), CONSTANT(SIGTRAP),
+	CONSTANT(SIGABRT), CONSTANT(SIGBUS), CONSTANT(SIGFPE), CONSTANT(SIGKILL), CONSTANT(SIGUSR1),
+	CONSTANT(SIGSEGV), CONSTANT(SIGUSR2), CONSTANT(SIGPIPE), CONSTANT(SIGALRM), CONSTANT(SIGTERM),
+	CONSTANT(SIGCHLD), CONSTANT(SIGCONT), CONSTANT(SIGSTOP), CONSTANT(SIGTSTP), CONSTANT(SIGTTIN),
+	CONSTANT(SIGTTOU), CONSTANT(SIGURG), CONSTANT(SIGXCPU), CONSTANT(SIGXFSZ), CONSTANT(SIGVTALRM),
+	CONSTANT(SIGPROF), CONSTANT(SIGWINCH), CONSTANT(SIGIO), CONSTANT(SIGSYS), CONSTANT(NSIG),
+	CONSTANT(__SIGRTMAX),
 };
 
 /* The value of a named constant; INT64_MIN when the name is unknown. */

@@ -29,7 +29,8 @@ JNIEXPORT jint JNI_OnLoad(JavaVM *vm, void *reserved)
 	    jivykis_register_errors(env) != JNI_OK ||
 	    jivykis_register_rlimit(env) != JNI_OK ||
 	    jivykis_register_spawn(env) != JNI_OK ||
-	    jivykis_register_offer(env) != JNI_OK)
+	    jivykis_register_offer(env) != JNI_OK ||
+	    jivykis_register_signal(env) != JNI_OK)
 		return JNI_ERR;
 	return JNI_VERSION_10;
 }

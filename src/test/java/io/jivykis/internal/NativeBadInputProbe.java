@@ -159,6 +159,38 @@ public final class NativeBadInputProbe {
         expect("connect(too long)", () -> OfferNative.connect(tooLong, 100), r -> r == -Linux.ENAMETOOLONG);
         expect("connect(no such socket)", () -> OfferNative.connect("/nonexistent/s".getBytes(), -5),
                 r -> r == -Linux.ENOENT);
+        // Signals: numbers outside 1..NSIG-1, slots outside the table, descriptors out of range.
+        int nsig = Linux.named("NSIG");
+        int usr1 = Linux.named("SIGUSR1");
+        for (int sig : new int[] {0, -1, nsig, Integer.MIN_VALUE, Integer.MAX_VALUE}) {
+            expect("install(" + sig + ")", () -> SignalNative.install(sig), r -> r == -einval);
+            expect("restore(" + sig + ")", () -> SignalNative.restore(sig), r -> r == -einval);
+            expect("disposition(" + sig + ")", () -> SignalNative.disposition(sig), r -> r == -einval);
+            expect("publish(signal " + sig + ")", () -> SignalNative.publish(sig, 0, efd, false), r -> r == -einval);
+            expect("clear(signal " + sig + ")", () -> SignalNative.clear(sig, 0), r -> r == -einval);
+            // Signal 0 only checks that the target exists: the one number here that succeeds.
+            long killResult = sig == 0 ? 0 : -einval;
+            expect("raise(" + sig + ")", () -> SignalNative.raise(sig), r -> r == killResult);
+            expect("kill(self, " + sig + ")", () -> SignalNative.kill((int) ProcessHandle.current().pid(), sig),
+                    r -> r == killResult);
+        }
+        expect("install(SIGKILL)", () -> SignalNative.install(Linux.named("SIGKILL")), r -> r == -einval);
+        expect("restore(not installed)", () -> SignalNative.restore(usr1), r -> r == 0);
+        for (int slot : new int[] {-1, SignalNative.slotCount(), Integer.MIN_VALUE, Integer.MAX_VALUE}) {
+            expect("publish(slot " + slot + ")", () -> SignalNative.publish(usr1, slot, efd, false), r -> r == -einval);
+            expect("clear(slot " + slot + ")", () -> SignalNative.clear(usr1, slot), r -> r == -einval);
+        }
+        for (int fd : new int[] {-1, Integer.MIN_VALUE, huge}) {
+            expect("publish(fd " + fd + ")", () -> SignalNative.publish(usr1, 0, fd, true), r -> r == -einval);
+        }
+        expect("kill(no such pid)", () -> SignalNative.kill(Integer.MAX_VALUE, 0), r -> r == -Linux.named("ESRCH"));
+        expect("quiesce()", () -> {
+            SignalNative.quiesce();
+            return 0;
+        }, r -> r == 0);
+        expect("slotCount()", SignalNative::slotCount, r -> r > 0);
+        expect("rtMin()", SignalNative::rtMin, r -> r > 31);
+        expect("rtMax()", SignalNative::rtMax, r -> r < nsig);
 
         // Descriptor creators take no arguments; they are exercised for completeness.
         expect("eventfd()", () -> {

@@ -4,6 +4,9 @@ import io.jivykis.ChildProcess;
 import io.jivykis.ChildProcessBuilder;
 import io.jivykis.EventLoop;
 import io.jivykis.EventRaw;
+import io.jivykis.SignalHandler;
+import io.jivykis.Signals;
+import io.jivykis.internal.SignalNative;
 import java.io.PrintStream;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -58,6 +61,8 @@ final class Tour {
             crossThread.unregister();
 
             childProcessPosts(loop);
+
+            signal(loop);
 
             EventRaw[] holder = new EventRaw[1];
             holder[0] = new EventRaw(() -> {
@@ -119,6 +124,29 @@ final class Tour {
         fromChild.unregister();
         childExited.unregister();
         say("the child exited with status " + status + " and was reaped");
+    }
+
+    /** A real signal sent to this process by another thread runs a SignalHandler on this one. */
+    private void signal(EventLoop loop) throws InterruptedException {
+        AtomicLong killedAt = new AtomicLong();
+        SignalHandler[] usr1 = new SignalHandler[1];
+        usr1[0] = new SignalHandler(Signals.SIGUSR1, () -> {
+            long micros = (System.nanoTime() - killedAt.get()) / 1_000;
+            say("SignalHandler for SIGUSR1 ran on \"" + Thread.currentThread().getName() + "\", " + micros
+                    + " µs after thread \"killer\" sent kill(pid, SIGUSR1)");
+            usr1[0].unregister();
+        });
+        usr1[0].register();
+        say("registered a SignalHandler for SIGUSR1: a native handler now writes its descriptor");
+        int pid = (int) ProcessHandle.current().pid();
+        Thread killer = new Thread(() -> {
+            killedAt.set(System.nanoTime());
+            SignalNative.kill(pid, Signals.SIGUSR1);
+        }, "killer");
+        killer.start();
+        loop.run();
+        killer.join();
+        say("unregistered it: SIGUSR1 has its previous disposition back");
     }
 
     private void say(String what) {

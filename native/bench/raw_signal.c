@@ -1,0 +1,138 @@
+/*
+ * The raw C signal round: what jivykis's SignalHandler does, minus the JVM. A sigaction
+ * handler (SA_RESTART, full mask) writes an eventfd; the main thread waits in epoll_wait,
+ * reads the eventfd, takes the time and acknowledges. Another thread takes the time, calls
+ * kill(getpid(), SIGUSR1) and blocks until the acknowledgement. ops = rounds; the extras
+ * are the kill -> handler latency (median and 99th percentile) over the measured rounds.
+ * Usage: jivykis-raw-signal SECONDS
+ */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "bench_report.h"
+
+#define MAX_SAMPLES (1 << 21)
+
+static int signal_fd;
+static int ack_fd;
+static int epfd;
+static _Atomic long long sent_at;
+static atomic_int stop;
+static long long samples[MAX_SAMPLES];
+
+static void on_signal(int signum)
+{
+	(void)signum;
+	int saved = errno;
+	uint64_t one = 1;
+	ssize_t n;
+	do {
+		n = write(signal_fd, &one, sizeof(one));
+	} while (n < 0 && errno == EINTR);
+	errno = saved;
+}
+
+/* The killer: one signal per round, then wait for the main thread's acknowledgement. */
+static void *killer_main(void *arg)
+{
+	(void)arg;
+	while (!atomic_load(&stop)) {
+		uint64_t value;
+		atomic_store(&sent_at, bench_now_ns());
+		if (kill(getpid(), SIGUSR1) < 0)
+			bench_die("kill");
+		while (read(ack_fd, &value, sizeof(value)) < 0) {
+			if (errno != EINTR)
+				bench_die("read(ack)");
+		}
+	}
+	return NULL;
+}
+
+/* One round on the main thread: wait for the signal's eventfd; returns the latency. */
+static long long await_signal(void)
+{
+	for (;;) {
+		struct epoll_event ev;
+		uint64_t value;
+		int n = epoll_wait(epfd, &ev, 1, -1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n != 1)
+			bench_die("epoll_wait");
+		if (read(signal_fd, &value, sizeof(value)) == (ssize_t)sizeof(value))
+			return bench_now_ns() - atomic_load(&sent_at);
+	}
+}
+
+static void acknowledge(void)
+{
+	uint64_t one = 1;
+	if (write(ack_fd, &one, sizeof(one)) != (ssize_t)sizeof(one))
+		bench_die("write(ack)");
+}
+
+static int compare(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+	return (x > y) - (x < y);
+}
+
+int main(int argc, char **argv)
+{
+	double seconds = bench_seconds(argc, argv);
+	signal_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	ack_fd = eventfd(0, EFD_CLOEXEC);
+	epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (signal_fd < 0 || ack_fd < 0 || epfd < 0)
+		bench_die("eventfd/epoll_create1");
+	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = 0 };
+	if (epoll_ctl(epfd, EPOLL_CTL_ADD, signal_fd, &ev) < 0)
+		bench_die("epoll_ctl");
+	struct sigaction action;
+	memset(&action, 0, sizeof(action));
+	action.sa_handler = on_signal;
+	action.sa_flags = SA_RESTART;
+	sigfillset(&action.sa_mask);
+	if (sigaction(SIGUSR1, &action, NULL) < 0)
+		bench_die("sigaction");
+	pthread_t thread;
+	if (pthread_create(&thread, NULL, killer_main, NULL) != 0)
+		bench_die("pthread_create");
+
+	long long warm_until = bench_now_ns() + (long long)(seconds * 0.25e9);
+	while (bench_now_ns() < warm_until) {
+		await_signal();
+		acknowledge();
+	}
+	long long start = bench_now_ns();
+	long long deadline = start + (long long)(seconds * 1e9);
+	long long rounds = 0;
+	for (;;) {
+		long long latency = await_signal();
+		if (rounds < MAX_SAMPLES)
+			samples[rounds] = latency;
+		rounds++;
+		if (bench_now_ns() >= deadline)
+			atomic_store(&stop, 1);
+		acknowledge();
+		if (atomic_load(&stop))
+			break;
+	}
+	long long elapsed = bench_now_ns() - start;
+	pthread_join(thread, NULL);
+
+	long long n = rounds < MAX_SAMPLES ? rounds : MAX_SAMPLES;
+	qsort(samples, (size_t)n, sizeof(samples[0]), compare);
+	printf("name=signal impl=c-raw ops=%lld ns_per_op=%.1f ops_per_sec=%.0f kill_to_handler_ns=%lld"
+	       " kill_to_handler_p99_ns=%lld\n",
+	       rounds, (double)elapsed / (double)rounds, (double)rounds * 1e9 / (double)elapsed,
+	       samples[n / 2], samples[n * 99 / 100]);
+	return 0;
+}

@@ -1,0 +1,222 @@
+package io.jivykis;
+
+import io.jivykis.internal.DescriptorSource;
+import io.jivykis.internal.EventDescriptor;
+import io.jivykis.internal.Loop;
+import io.jivykis.internal.SignalRefusals;
+import io.jivykis.internal.SignalTable;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Objects;
+
+/**
+ * Runs a handler on the registering thread when a signal is delivered to the process
+ * (ivykis's iv_signal).
+ *
+ * <pre>{@code
+ * try (EventLoop loop = EventLoop.open()) {
+ *     SignalHandler hup = new SignalHandler(Signals.SIGHUP, () -> reloadConfiguration());
+ *     hup.register();
+ *     loop.run();
+ * }
+ * }</pre>
+ *
+ * <p><b>How.</b> Each registration owns a descriptor (an eventfd, or a pipe; see
+ * {@link Backend}) watched by the registering thread's {@link EventLoop}. A native
+ * sigaction(2) handler, installed when the first SignalHandler of a signal registers,
+ * writes the descriptors of that signal's registrations and does nothing else: it runs no
+ * Java code, takes no lock, allocates nothing and leaves errno as it found it. It is
+ * installed with SA_RESTART (interrupted system calls resume) and with every signal blocked
+ * while it runs. Deliveries in a child forked by native code, before it execs, are ignored.
+ *
+ * <p><b>Guarantees.</b> Whichever thread of the process the signal is delivered to, the
+ * handler runs on the thread that registered it, inside {@link EventLoop#run()}. After
+ * every delivery the handler starts at least once more; deliveries that arrive before it
+ * starts are coalesced into that one call (the kernel itself merges standard signals that
+ * are pending). If the signal arrives again while the handler runs, it is called again
+ * after it returns.
+ *
+ * <p><b>Several handlers for one signal.</b> Any number of SignalHandlers, in one loop or
+ * in several threads' loops, may register for the same signal. Taken in registration order
+ * (process-wide), every one is called up to and including the first that is
+ * <i>exclusive</i>; those registered after it are not called while it stays registered.
+ * The order in which the called handlers run is not defined (they may run on different
+ * threads at once). When an exclusive handler unregisters, those behind it are called
+ * again; a signal that arrives during that change may reach both.
+ *
+ * <p><b>Signals the JVM owns are refused</b> with an {@link IllegalArgumentException}
+ * saying why: SIGSEGV, SIGBUS, SIGFPE, SIGILL (the JVM turns them into exceptions), SIGPIPE
+ * and SIGXFSZ (the JVM ignores them so failed writes become exceptions), SIGQUIT (thread
+ * dumps), SIGUSR2 (HotSpot's thread suspension), {@code SIGRTMAX - 2} (the JDK's NIO
+ * interrupts blocked channel I/O with it), SIGKILL and SIGSTOP (cannot be caught), and the
+ * signals glibc reserves below SIGRTMIN.
+ *
+ * <p><b>SIGINT, SIGTERM and SIGHUP</b> are allowed. The JVM normally handles them by
+ * running its shutdown hooks and exiting; while a SignalHandler is registered for one, that
+ * signal runs the handler instead and the JVM does not exit. When the last SignalHandler of
+ * a signal unregisters, the disposition that was in place before the first registered is
+ * put back (for these three, the JVM's), so the signal again runs the shutdown hooks. If
+ * other native code replaced the jivykis handler in between, its handler is left in place.
+ * Under {@code -Xrs} the JVM installs no handler for these signals: registering works the
+ * same, and afterwards the default action is put back, so the signal terminates the
+ * process without running shutdown hooks, as {@code -Xrs} promises.
+ *
+ * <p>{@link #register()} and {@link #unregister()} belong to the registering thread, as
+ * for {@link EventRaw}; the handler may unregister its own object. Closing the loop
+ * unregisters it too.
+ */
+public final class SignalHandler {
+    private final int signum;
+    private final boolean exclusive;
+    private final Runnable handler;
+
+    /**
+     * The current registration, or null. Written only by the registering thread; volatile
+     * so {@link #isRegistered()} from another thread sees a fully built registration.
+     */
+    private volatile Registration registration;
+
+    private static final VarHandle REGISTRATION;
+
+    static {
+        try {
+            REGISTRATION = MethodHandles.lookup().findVarHandle(SignalHandler.class, "registration", Registration.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /**
+     * Creates an unregistered, non-exclusive handler.
+     *
+     * @param signum the signal, from {@link Signals}
+     * @param handler what to run on the registering thread after the signal is delivered
+     * @throws IllegalArgumentException if the signal is not a signal number, cannot be
+     *     caught, or is owned by the JVM; the message says why
+     */
+    public SignalHandler(int signum, Runnable handler) {
+        this(signum, false, handler);
+    }
+
+    /**
+     * Creates an unregistered handler.
+     *
+     * @param signum the signal, from {@link Signals}
+     * @param exclusive whether SignalHandlers of the same signal registered after this one
+     *     are not called while this one is registered
+     * @param handler what to run on the registering thread after the signal is delivered
+     * @throws IllegalArgumentException if the signal is not a signal number, cannot be
+     *     caught, or is owned by the JVM; the message says why
+     */
+    public SignalHandler(int signum, boolean exclusive, Runnable handler) {
+        SignalRefusals.check(signum);
+        this.signum = signum;
+        this.exclusive = exclusive;
+        this.handler = Objects.requireNonNull(handler, "handler");
+    }
+
+    /** The signal number. */
+    public int signum() {
+        return signum;
+    }
+
+    /** Whether this handler is exclusive. */
+    public boolean isExclusive() {
+        return exclusive;
+    }
+
+    /**
+     * Registers in the calling thread's loop: from now on the signal runs the handler on
+     * this thread. The first registration of a signal in the process installs the native
+     * handler, replacing the previous disposition until the last one unregisters.
+     *
+     * @throws IllegalStateException if already registered, if this thread has no loop, or
+     *     if the signal already has the maximum number of registrations (256)
+     * @throws java.io.UncheckedIOException if the kernel refuses a descriptor or the
+     *     sigaction(2) call; nothing is then registered and nothing is left open
+     */
+    public void register() {
+        Registration current = registration;
+        if (current != null) {
+            throw alreadyRegistered(current);
+        }
+        Loop loop = EventLoop.coreForRegister("SignalHandler");
+        Registration fresh = Registration.open(this, loop);
+        // Two threads racing to register the same object is misuse; the loser undoes its
+        // own registration so nothing is left that nobody can reach.
+        if (!REGISTRATION.compareAndSet(this, (Registration) null, fresh)) {
+            fresh.detach();
+            throw alreadyRegistered(registration);
+        }
+    }
+
+    private IllegalStateException alreadyRegistered(Registration current) {
+        String where = current == null ? "another thread" : "thread \"" + current.loop().owner().getName() + "\"";
+        return new IllegalStateException("SignalHandler.register() on a handler for " + Signals.name(signum)
+                + " that is already registered (in the loop of " + where + "): call unregister() on that thread first");
+    }
+
+    /**
+     * Unregisters and closes the descriptor. When this returns the native handler no longer
+     * writes it; a delivery not yet dispatched is dropped. The last SignalHandler of a
+     * signal to unregister restores the disposition that the first one replaced.
+     *
+     * @throws IllegalStateException if not registered, or called on another thread than the registering one
+     */
+    public void unregister() {
+        Registration current = registration;
+        if (current == null) {
+            throw new IllegalStateException("SignalHandler.unregister() on a handler for " + Signals.name(signum)
+                    + " that is not registered");
+        }
+        current.loop().checkOwner("SignalHandler.unregister()");
+        current.detach();
+    }
+
+    /** Whether the handler is registered. */
+    public boolean isRegistered() {
+        return registration != null;
+    }
+
+    /** One registration: a descriptor in the loop's epoll set, published to the native handler. */
+    private static final class Registration extends DescriptorSource {
+        private final SignalHandler owner;
+        /** The native table entry; null until published and after withdrawal. Loop thread only. */
+        private SignalTable.Entry entry;
+
+        private Registration(SignalHandler owner, Loop loop, EventDescriptor descriptor) {
+            super(loop, descriptor);
+            this.owner = owner;
+        }
+
+        static Registration open(SignalHandler owner, Loop loop) {
+            Registration registration = new Registration(owner, loop, EventDescriptor.open());
+            registration.open();
+            try {
+                registration.entry = SignalTable.add(owner.signum, owner.exclusive, registration.descriptor);
+            } catch (RuntimeException e) {
+                registration.detach();
+                throw e;
+            }
+            return registration;
+        }
+
+        @Override
+        protected void fire() {
+            owner.handler.run();
+        }
+
+        @Override
+        protected void beforeClose() {
+            if (owner.registration == this) {
+                owner.registration = null;
+            }
+            SignalTable.Entry published = entry;
+            entry = null;
+            if (published != null) {
+                // Returns only once no signal handler can write the descriptor any more.
+                SignalTable.remove(published);
+            }
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package io.jivykis;
+
+import io.jivykis.internal.Linux;
+import io.jivykis.internal.SignalNames;
+
+/**
+ * Signal numbers for {@link SignalHandler}, read from the C headers of the system the
+ * library was built for (through the native library), not written down in Java.
+ *
+ * <p>Loading this class loads the native library.
+ *
+ * <p>The JVM-owned signals listed at the end are here so that code can name them; a
+ * {@link SignalHandler} refuses them, saying why.
+ */
+public final class Signals {
+    /** Hangup; the JVM runs its shutdown hooks on it. Allowed: see {@link SignalHandler}. */
+    public static final int SIGHUP = Linux.named("SIGHUP");
+    /** Interrupt (Ctrl-C); the JVM runs its shutdown hooks on it. Allowed: see {@link SignalHandler}. */
+    public static final int SIGINT = Linux.named("SIGINT");
+    /** Termination request; the JVM runs its shutdown hooks on it. Allowed: see {@link SignalHandler}. */
+    public static final int SIGTERM = Linux.named("SIGTERM");
+    /** User-defined signal 1. */
+    public static final int SIGUSR1 = Linux.named("SIGUSR1");
+    /** A child process stopped or terminated. */
+    public static final int SIGCHLD = Linux.named("SIGCHLD");
+    /** The terminal window changed size. */
+    public static final int SIGWINCH = Linux.named("SIGWINCH");
+    /** Timer expired (alarm(2), setitimer(2)). */
+    public static final int SIGALRM = Linux.named("SIGALRM");
+    /** Continue a stopped process. */
+    public static final int SIGCONT = Linux.named("SIGCONT");
+    /** Urgent condition on a socket. */
+    public static final int SIGURG = Linux.named("SIGURG");
+    /** I/O possible on a descriptor (F_SETOWN). */
+    public static final int SIGIO = Linux.named("SIGIO");
+    /** Profiling timer expired; Java profilers often use it, so take it only when none runs. */
+    public static final int SIGPROF = Linux.named("SIGPROF");
+    /** Virtual timer expired. */
+    public static final int SIGVTALRM = Linux.named("SIGVTALRM");
+
+    /** Owned by the JVM (stack overflow, null checks): refused. */
+    public static final int SIGSEGV = Linux.named("SIGSEGV");
+    /** Owned by the JVM (memory faults): refused. */
+    public static final int SIGBUS = Linux.named("SIGBUS");
+    /** Owned by the JVM (arithmetic traps): refused. */
+    public static final int SIGFPE = Linux.named("SIGFPE");
+    /** Owned by the JVM (illegal instruction traps): refused. */
+    public static final int SIGILL = Linux.named("SIGILL");
+    /** Ignored by the JVM so failed writes become exceptions: refused. */
+    public static final int SIGPIPE = Linux.named("SIGPIPE");
+    /** Ignored by the JVM so oversize writes become exceptions: refused. */
+    public static final int SIGXFSZ = Linux.named("SIGXFSZ");
+    /** Owned by the JVM (thread dumps): refused. */
+    public static final int SIGQUIT = Linux.named("SIGQUIT");
+    /** Owned by HotSpot (thread suspend and resume): refused. */
+    public static final int SIGUSR2 = Linux.named("SIGUSR2");
+
+    private Signals() {}
+
+    /**
+     * The real-time signal {@code SIGRTMIN + n}, as the C library computes SIGRTMIN at run
+     * time. Real-time signals are queued by the kernel rather than merged, but a
+     * {@link SignalHandler} still coalesces deliveries that arrive before it runs.
+     * {@code SIGRTMAX - 2} is the JDK's NIO interrupt signal and is refused by SignalHandler.
+     *
+     * @param n 0 to {@link #rtCount()} - 1
+     * @throws IllegalArgumentException if {@code n} is out of that range
+     */
+    public static int rt(int n) {
+        int count = rtCount();
+        if (n < 0 || n >= count) {
+            throw new IllegalArgumentException("Signals.rt(" + n + "): there are " + count
+                    + " real-time signals on this system (SIGRTMIN=" + SignalNames.RTMIN + " to SIGRTMAX="
+                    + SignalNames.RTMAX + "), so n must be 0 to " + (count - 1));
+        }
+        return SignalNames.RTMIN + n;
+    }
+
+    /** How many real-time signals there are: SIGRTMAX - SIGRTMIN + 1. */
+    public static int rtCount() {
+        return SignalNames.RTMAX - SignalNames.RTMIN + 1;
+    }
+
+    /**
+     * The name of a signal number: {@code "SIGUSR1"}, {@code "SIGRTMIN+3"}, or
+     * {@code "signal 32"} for a number with no name.
+     */
+    public static String name(int signum) {
+        return SignalNames.name(signum);
+    }
+}

@@ -1,0 +1,68 @@
+package io.jivykis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.jivykis.internal.SignalNative;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.stream.Stream;
+
+/** What the signal tests share: sending real signals and counting descriptors. */
+final class SignalTesting {
+    static final int PID = (int) ProcessHandle.current().pid();
+
+    private SignalTesting() {}
+
+    /** kill(2) to this process: delivered to whichever thread does not block it. */
+    static void killSelf(int signum) {
+        assertEquals(0, SignalNative.kill(PID, signum), "kill(" + PID + ", " + Signals.name(signum) + ")");
+    }
+
+    /** raise(3): handled on the calling thread before it returns. */
+    static void raise(int signum) {
+        assertEquals(0, SignalNative.raise(signum), "raise(" + Signals.name(signum) + ")");
+    }
+
+    /** The number of open descriptors of this process. */
+    static long openDescriptors() {
+        try (Stream<Path> fds = Files.list(Paths.get("/proc/self/fd"))) {
+            return fds.count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The current disposition of a signal, as a word for messages. */
+    static String disposition(int signum) {
+        switch (SignalNative.disposition(signum)) {
+            case SignalNative.DISPOSITION_DEFAULT:
+                return "default";
+            case SignalNative.DISPOSITION_IGNORE:
+                return "ignore";
+            case SignalNative.DISPOSITION_JIVYKIS:
+                return "jivykis";
+            case SignalNative.DISPOSITION_OTHER:
+                return "other";
+            default:
+                return "error";
+        }
+    }
+
+    /** Runs {@code body} with {@code jivykis.backend} set to {@code backend}, then restores it. */
+    static void withBackend(Backend backend, Runnable body) {
+        String before = System.getProperty("jivykis.backend");
+        System.setProperty("jivykis.backend", backend.name().toLowerCase(java.util.Locale.ROOT));
+        try {
+            body.run();
+        } finally {
+            if (before == null) {
+                System.clearProperty("jivykis.backend");
+            } else {
+                System.setProperty("jivykis.backend", before);
+            }
+        }
+    }
+}
