@@ -1,0 +1,38 @@
+package io.jivykis.reliability;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/** What /proc/self/fd says: how many descriptors this process holds, and what they are. */
+final class Descriptors {
+    private Descriptors() {}
+
+    /** The number of open descriptors (the listing itself opens one, which is not counted). */
+    static int count() {
+        String[] names = new File("/proc/self/fd").list();
+        return names == null ? -1 : names.length - 1;
+    }
+
+    /** Descriptor number to link target, for failure messages. */
+    static Map<Integer, String> snapshot() {
+        Map<Integer, String> map = new TreeMap<>();
+        try (Stream<Path> fds = Files.list(Paths.get("/proc/self/fd"))) {
+            fds.forEach(p -> {
+                try {
+                    map.put(Integer.parseInt(p.getFileName().toString()), Files.readSymbolicLink(p).toString());
+                } catch (IOException | RuntimeException e) {
+                    // The listing's own descriptor is gone by the time it is read.
+                }
+            });
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot list /proc/self/fd", e);
+        }
+        return map;
+    }
+}

@@ -1,0 +1,454 @@
+package io.jivykis.reliability;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jivykis.EventLoop;
+import io.jivykis.EventRaw;
+import io.jivykis.internal.EventDescriptor;
+import io.jivykis.internal.Linux;
+import io.jivykis.internal.Native;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A bounded soak: 4 poster threads and 1,000 event objects on one loop, with registrations,
+ * unregistrations and loop closes made at random while posts (in-process, from the loop's own
+ * thread, and foreign writes through each pipe's own reopened write end) keep coming.
+ *
+ * <p>Invariants, checked and printed as one "SOAK ..." line (also written to
+ * target/soak-summary.txt):
+ * <ul>
+ *   <li>at every quiet epoch end, every object registered then has had a handler call that
+ *       saw every post made to it (no lost post);
+ *   <li>no handler ran for an object that was not registered, and there were never more calls
+ *       than posts;
+ *   <li>sentinel pipes, opened right after each unregister (so they take the freed descriptor
+ *       numbers), never received a byte (no write after close);
+ *   <li>the descriptor count returns to its baseline, and the heap after GC to within 32 MiB.
+ * </ul>
+ *
+ * <p>Runs for {@code -Djivykis.soak.seconds} (default 60) in its own surefire execution (tag
+ * {@code soak}).
+ */
+@Tag("soak")
+class SoakTest {
+    private static final int OBJECTS = 1000;
+    private static final int POSTERS = 4;
+    private static final int SENTINEL_RING = 128;
+    private static final long HEAP_BOUND = 32L << 20;
+    private static final ByteBuffer ONE = ByteBuffer.allocateDirect(1).put(0, (byte) 1).asReadOnlyBuffer();
+
+    /** One registration of one object: what was posted to it and what its handler saw. */
+    static final class Reg {
+        final AtomicLong posted = new AtomicLong();
+        /** The post count the last handler call saw (written on the loop thread). */
+        volatile long handledUpTo;
+        /** A separately opened write end (pipe backend only): the "foreign" poster's own copy. */
+        volatile FileChannel foreign;
+    }
+
+    /** One of the 1,000 objects. */
+    final class Obj {
+        final EventRaw ev;
+        /** The current registration: set after register(), cleared before unregister(). */
+        volatile Reg reg;
+
+        Obj() {
+            ev = new EventRaw(this::handle);
+        }
+
+        private void handle() {
+            Reg r = reg;
+            if (r == null || !ev.isRegistered()) {
+                strayCalls.incrementAndGet();
+                return;
+            }
+            calls.incrementAndGet();
+            r.handledUpTo = r.posted.get();
+        }
+    }
+
+    private final Obj[] objects = new Obj[OBJECTS];
+    private final AtomicLong calls = new AtomicLong();
+    private final AtomicLong strayCalls = new AtomicLong();
+    private final AtomicLong inProcessPosts = new AtomicLong();
+    private final AtomicLong ownerPosts = new AtomicLong();
+    private final AtomicLong foreignPosts = new AtomicLong();
+    private final AtomicLong foreignRefused = new AtomicLong();
+    private long registrations;
+    private long unregistrations;
+    private long quietEnds;
+    private long abruptCloses;
+    private long sentinelsOpened;
+    private long strayBytes;
+    private long lostPosts;
+    private final List<String> violations = new ArrayList<>();
+    private final ArrayDeque<long[]> sentinels = new ArrayDeque<>();
+
+    private volatile boolean stop;
+    /** The current epoch's control event, posted by the ticker thread every half millisecond. */
+    private volatile EventRaw ticked;
+    private volatile boolean pauseRequested;
+    private final AtomicInteger paused = new AtomicInteger();
+
+    @Test
+    void soak() throws Exception {
+        int seconds = Integer.getInteger("jivykis.soak.seconds", 60);
+        // Warm up: load the library and open/close a loop so the baseline includes what stays.
+        Thread warm = new Thread(() -> EventLoop.open().close());
+        warm.start();
+        warm.join();
+        long heapBefore = usedHeapAfterGc();
+        int fdsBefore = Descriptors.count();
+        Map<Integer, String> fdMapBefore = Descriptors.snapshot();
+
+        for (int i = 0; i < OBJECTS; i++) {
+            objects[i] = new Obj();
+        }
+        List<Thread> posters = new ArrayList<>();
+        for (int p = 0; p < POSTERS; p++) {
+            Thread t = new Thread(this::postForever, "soak-poster-" + p);
+            t.setDaemon(true);
+            posters.add(t);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        Throwable[] loopFailure = new Throwable[1];
+        Thread loopThread = new Thread(() -> {
+            try {
+                runEpochs(deadline);
+            } catch (Throwable t) {
+                loopFailure[0] = t;
+            }
+        }, "soak-loop");
+        Thread ticker = new Thread(() -> {
+            while (!stop) {
+                EventRaw ev = ticked;
+                if (ev != null) {
+                    ev.post();
+                }
+                LockSupport.parkNanos(500_000);
+            }
+        }, "soak-ticker");
+        ticker.setDaemon(true);
+        posters.forEach(Thread::start);
+        ticker.start();
+        loopThread.start();
+        loopThread.join(TimeUnit.SECONDS.toMillis(seconds + 60));
+        boolean stalled = loopThread.isAlive();
+        StringBuilder stack = new StringBuilder();
+        for (StackTraceElement e : loopThread.getStackTrace()) {
+            stack.append("\n    at ").append(e);
+        }
+        stop = true;
+        for (Thread t : posters) {
+            t.join(10_000);
+        }
+        ticker.join(10_000);
+        if (stalled) {
+            throw new AssertionError("the soak loop made no progress for 60 s past its deadline"
+                    + " (a lost wake-up?); it is at:" + stack);
+        }
+        if (loopFailure[0] != null) {
+            throw new AssertionError("the soak loop failed", loopFailure[0]);
+        }
+        while (!sentinels.isEmpty()) {
+            retireSentinel();
+        }
+        for (Obj o : objects) {
+            assertTrue(!o.ev.isRegistered(), "an object is still registered after its loop closed");
+        }
+
+        long heapAfter = usedHeapAfterGc();
+        int fdsAfter = Descriptors.count();
+        long posts = inProcessPosts.get() + ownerPosts.get() + foreignPosts.get();
+        String summary = String.format("SOAK seconds=%d objects=%d posters=%d posts=%d (other threads %d,"
+                        + " loop thread %d, foreign writes %d, foreign refused after close %d) calls=%d"
+                        + " registrations=%d unregistrations=%d loopCloses=%d (quiet %d, abrupt %d)"
+                        + " sentinels=%d strayBytes=%d strayCalls=%d lostPosts=%d fds before=%d after=%d"
+                        + " heapMiB before=%.1f after=%.1f",
+                seconds, OBJECTS, POSTERS, posts, inProcessPosts.get(), ownerPosts.get(), foreignPosts.get(),
+                foreignRefused.get(), calls.get(), registrations, unregistrations, quietEnds + abruptCloses,
+                quietEnds, abruptCloses, sentinelsOpened, strayBytes, strayCalls.get(), lostPosts, fdsBefore,
+                fdsAfter, heapBefore / 1048576.0, heapAfter / 1048576.0);
+        System.out.println(summary);
+        Path report = Paths.get("target", "soak-summary.txt");
+        if (Files.isDirectory(report.getParent())) {
+            Files.writeString(report, summary + System.lineSeparator());
+        }
+
+        assertTrue(violations.isEmpty(), "lost posts: " + violations);
+        assertEquals(0, lostPosts, summary);
+        assertEquals(0, strayBytes, "bytes arrived on sentinel pipes (a write after close): " + summary);
+        assertEquals(0, strayCalls.get(), "handlers ran for unregistered objects: " + summary);
+        assertTrue(calls.get() <= posts, "more handler calls than posts: " + summary);
+        assertTrue(quietEnds > 0, "no quiet epoch end was checked: " + summary);
+        assertEquals(fdsBefore, fdsAfter, "descriptor count not back to baseline: before " + fdMapBefore
+                + " after " + Descriptors.snapshot());
+        assertTrue(heapAfter <= heapBefore + HEAP_BOUND, "heap grew past the bound: " + summary);
+    }
+
+    /** The loop thread: epochs of run() until the deadline, each ending with a loop close. */
+    private void runEpochs(long deadline) throws IOException {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        while (System.nanoTime() < deadline) {
+            EventLoop loop = EventLoop.open();
+            boolean quiet = random.nextBoolean();
+            long epochEnd = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100 + random.nextInt(1400));
+            for (Obj o : objects) {
+                if (random.nextInt(10) < 8) {
+                    register(o, random);
+                }
+            }
+            int[] fenceRounds = {0};
+            EventRaw[] fence = new EventRaw[1];
+            fence[0] = new EventRaw(() -> {
+                // Quiet end: posters are paused. The fence is posted through its descriptor, so
+                // each round waits for one more epoll_wait, which reports up to 256 more readable
+                // pipes; after enough rounds every post made before the pause has been dispatched.
+                if (--fenceRounds[0] == 0) {
+                    checkNoLostPost();
+                    loop.quit();
+                } else {
+                    foreignPost(fence[0]);
+                }
+            });
+            fence[0].register();
+            EventRaw[] control = new EventRaw[1];
+            control[0] = new EventRaw(() -> {
+                if (fenceRounds[0] > 0) {
+                    return;
+                }
+                if (System.nanoTime() < epochEnd) {
+                    chaos(random);
+                    return;
+                }
+                if (!quiet) {
+                    loop.quit();
+                    return;
+                }
+                pauseRequested = true;
+                if (paused.get() < POSTERS) {
+                    // Keep dispatching (a poster may be blocked writing a full pipe) until all pause.
+                    Thread.yield();
+                    control[0].post();
+                    return;
+                }
+                fenceRounds[0] = OBJECTS / 256 + 3;
+                foreignPost(fence[0]);
+            });
+            control[0].register();
+            ticked = control[0];
+            pauseRequested = false;
+            loop.run();
+            if (quiet) {
+                quietEnds++;
+            } else {
+                abruptCloses++;
+            }
+            // Close with objects still registered: close() unregisters them while posters run
+            // (in an abrupt end) and write to their own copies of the pipes.
+            List<Reg> live = new ArrayList<>();
+            for (Obj o : objects) {
+                Reg r = o.reg;
+                if (r != null) {
+                    live.add(r);
+                    o.reg = null;
+                }
+            }
+            loop.close();
+            unregistrations += live.size();
+            for (Reg r : live) {
+                closeForeign(r);
+                openSentinel();
+                while (sentinels.size() > SENTINEL_RING) {
+                    retireSentinel();
+                }
+            }
+            pauseRequested = true;
+            while (paused.get() < POSTERS) {
+                LockSupport.parkNanos(100_000);
+            }
+        }
+        stop = true;
+        pauseRequested = false;
+    }
+
+    /** A few random unregistrations and registrations, and posts from the loop's own thread. */
+    private void chaos(ThreadLocalRandom random) throws UncheckedIOException {
+        for (int k = random.nextInt(1, 9); k > 0; k--) {
+            Obj o = objects[random.nextInt(OBJECTS)];
+            Reg r = o.reg;
+            if (r != null) {
+                o.reg = null;
+                o.ev.unregister();
+                unregistrations++;
+                closeForeign(r);
+                openSentinel();
+            } else {
+                register(o, random);
+            }
+        }
+        for (int k = random.nextInt(4); k > 0; k--) {
+            Obj o = objects[random.nextInt(OBJECTS)];
+            Reg r = o.reg;
+            if (r != null) {
+                r.posted.incrementAndGet();
+                ownerPosts.incrementAndGet();
+                o.ev.post();
+            }
+        }
+        while (sentinels.size() > SENTINEL_RING) {
+            retireSentinel();
+        }
+    }
+
+    private void register(Obj o, ThreadLocalRandom random) {
+        boolean pipe = random.nextInt(4) == 0;
+        System.setProperty(EventDescriptor.BACKEND_PROPERTY, pipe ? "pipe" : "eventfd");
+        Reg r = new Reg();
+        try {
+            o.ev.register();
+        } finally {
+            System.clearProperty(EventDescriptor.BACKEND_PROPERTY);
+        }
+        if (pipe) {
+            try {
+                // A second, independent open of the write end, as another process would hold.
+                r.foreign = FileChannel.open(Paths.get("/proc/self/fd/" + o.ev.fd()), StandardOpenOption.WRITE);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        registrations++;
+        o.reg = r;
+    }
+
+    private static void closeForeign(Reg r) {
+        FileChannel ch = r.foreign;
+        if (ch != null) {
+            r.foreign = null;
+            try {
+                // FileChannel.close waits for writes in progress, so its number is never reused under them.
+                ch.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** A post through the event's descriptor, as another process makes it. */
+    private static void foreignPost(EventRaw ev) {
+        int rc = ev.backend() == io.jivykis.Backend.PIPE ? Native.pipePost(ev.fd()) : Native.eventfdPost(ev.fd());
+        if (rc < 0 && rc != -Linux.EAGAIN) {
+            throw new IllegalStateException("write to the fence descriptor failed: errno " + -rc);
+        }
+    }
+
+    private void checkNoLostPost() {
+        for (int i = 0; i < OBJECTS; i++) {
+            Reg r = objects[i].reg;
+            if (r != null && r.handledUpTo != r.posted.get()) {
+                lostPosts++;
+                if (violations.size() < 10) {
+                    violations.add("object " + i + ": posted " + r.posted.get() + ", last call saw " + r.handledUpTo);
+                }
+            }
+        }
+    }
+
+    /** A pipe opened right after a close, so it likely takes a freed number; nobody may write it. */
+    private void openSentinel() {
+        long ends = Native.pipe();
+        if (ends < 0) {
+            throw new IllegalStateException("pipe2 failed: errno " + -ends);
+        }
+        sentinels.add(new long[] {ends >>> 32, ends & 0xffffffffL});
+        sentinelsOpened++;
+    }
+
+    private void retireSentinel() {
+        long[] s = sentinels.poll();
+        int n = Native.pipeDrain((int) s[0]);
+        if (n > 0) {
+            strayBytes += n;
+        } else if (n != -Linux.EAGAIN) {
+            throw new IllegalStateException("reading a sentinel pipe failed: errno " + -n);
+        }
+        Native.close((int) s[0]);
+        Native.close((int) s[1]);
+    }
+
+    /**
+     * A poster: bursts of posts to random objects, mostly in-process, a quarter foreign writes
+     * where the object has a pipe; short pauses between bursts let the loop fall asleep, so the
+     * sleep/wake-up handshake is exercised too.
+     */
+    private void postForever() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        ByteBuffer one = ONE.duplicate();
+        int burst = 0;
+        while (!stop) {
+            if (--burst < 0) {
+                burst = random.nextInt(1, 200);
+                LockSupport.parkNanos(random.nextInt(1, 200_000));
+            }
+            if (pauseRequested) {
+                paused.incrementAndGet();
+                while (pauseRequested && !stop) {
+                    LockSupport.parkNanos(200_000);
+                }
+                paused.decrementAndGet();
+                continue;
+            }
+            Obj o = objects[random.nextInt(OBJECTS)];
+            Reg r = o.reg;
+            if (r == null) {
+                continue;
+            }
+            FileChannel ch = r.foreign;
+            if (ch != null && random.nextInt(4) == 0) {
+                r.posted.incrementAndGet();
+                try {
+                    one.rewind();
+                    ch.write(one);
+                    foreignPosts.incrementAndGet();
+                } catch (IOException e) {
+                    // Closed copy, or EPIPE once the receiver closed: the post is refused, as it
+                    // would be for another process. Counted as posted (the handler may not run).
+                    foreignRefused.incrementAndGet();
+                }
+            } else {
+                r.posted.incrementAndGet();
+                inProcessPosts.incrementAndGet();
+                o.ev.post();
+            }
+        }
+    }
+
+    private static long usedHeapAfterGc() throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(50);
+        }
+        Runtime runtime = Runtime.getRuntime();
+        return runtime.totalMemory() - runtime.freeMemory();
+    }
+}
