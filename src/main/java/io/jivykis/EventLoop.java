@@ -1,6 +1,7 @@
 package io.jivykis;
 
 import io.jivykis.internal.Loop;
+import java.lang.ref.Cleaner;
 
 /**
  * A thread's event loop (ivykis's iv_init / iv_main / iv_quit / iv_deinit).
@@ -21,14 +22,60 @@ import io.jivykis.internal.Loop;
  * <p>{@code run}, {@code quit} and {@code close} may be called only on the owning thread;
  * any other thread gets an {@link IllegalStateException} naming both threads. To stop a
  * loop from another thread, post an event whose handler calls {@link #quit()}.
+ *
+ * <p><b>A thread that ends with its loop open.</b> Close loops with try-with-resources. If a
+ * thread ends without closing its loop, the loop becomes unreachable with the thread, and a
+ * {@link Cleaner} then closes it: every object still registered is unregistered (posts to it
+ * do nothing from then on) and every descriptor the loop held is closed. A warning on the
+ * {@code io.jivykis} {@link System.Logger} names the thread. Until the garbage collector
+ * notices, the descriptors stay open.
  */
 public final class EventLoop implements AutoCloseable {
     private static final ThreadLocal<EventLoop> CURRENT = new ThreadLocal<>();
 
     private final Loop core;
+    /** Closes the engine if this loop becomes unreachable while open (its thread ended). */
+    private final Cleaner.Cleanable reclaim;
 
     private EventLoop(Loop core) {
         this.core = core;
+        this.reclaim = Reclaim.CLEANER.register(this, new Reclaim(core));
+    }
+
+    /**
+     * The Cleaner action: it holds the engine, never the EventLoop (which would then never
+     * become unreachable).
+     */
+    private static final class Reclaim implements Runnable {
+        /** One daemon thread for the whole library, started with the first loop. */
+        static final Cleaner CLEANER = Cleaner.create();
+
+        private final Loop core;
+
+        Reclaim(Loop core) {
+            this.core = core;
+        }
+
+        @Override
+        public void run() {
+            // Run by close() on the owner after the engine closed (nothing to do), or by the
+            // Cleaner thread once the owner thread has ended without closing it.
+            if (core.isOwner(Thread.currentThread())) {
+                return;
+            }
+            try {
+                int registered = core.closeAbandoned();
+                if (registered >= 0) {
+                    System.getLogger("io.jivykis").log(System.Logger.Level.WARNING,
+                            "thread \"" + core.owner().getName() + "\" ended without closing its EventLoop;"
+                            + " it was closed when the loop became unreachable (" + registered
+                            + " objects were still registered). Close loops with try-with-resources.");
+                }
+            } catch (RuntimeException e) {
+                System.getLogger("io.jivykis").log(System.Logger.Level.WARNING,
+                        "closing the EventLoop of ended thread \"" + core.owner().getName() + "\" failed", e);
+            }
+        }
     }
 
     /**
@@ -112,6 +159,7 @@ public final class EventLoop implements AutoCloseable {
                 CURRENT.remove();
             }
         }
+        reclaim.clean();
     }
 
     /** The engine, for the loop objects of this package. */

@@ -347,6 +347,29 @@ public final class Loop {
             throw new IllegalStateException("EventLoop.close() was called from a handler while run() is active:"
                     + " call quit() in the handler and close the loop after run() returns");
         }
+        closeNow();
+    }
+
+    /**
+     * Closes the loop of a thread that ended without closing it, from another thread (the
+     * public EventLoop's Cleaner). Its owner's termination happens-before this call's
+     * {@code isAlive()} check, so the owner's plain fields are safe to read here. Returns the
+     * number of registered objects it unregistered, or -1 when the owner is still alive (then
+     * nothing is touched).
+     */
+    public int closeAbandoned() {
+        if (owner.isAlive()) {
+            return -1;
+        }
+        if (closed) {
+            return 0;
+        }
+        int registered = attached;
+        closeNow();
+        return registered;
+    }
+
+    private void closeNow() {
         closed = true;
         RuntimeException failure = null;
         for (int i = 0; i < slotsUsed; i++) {

@@ -19,6 +19,22 @@ final class Descriptors {
         return names == null ? -1 : names.length - 1;
     }
 
+    /**
+     * The descriptor count once the library is loaded and a loop has been opened and closed,
+     * so that what the JVM keeps open for good (the library, class files) is in the baseline.
+     */
+    static int baseline() {
+        Thread warm = new Thread(() -> io.jivykis.EventLoop.open().close(), "descriptor-baseline");
+        warm.start();
+        try {
+            warm.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return count();
+    }
+
     /** Descriptor number to link target, for failure messages. */
     static Map<Integer, String> snapshot() {
         Map<Integer, String> map = new TreeMap<>();

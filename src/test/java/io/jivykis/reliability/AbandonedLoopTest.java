@@ -1,0 +1,91 @@
+package io.jivykis.reliability;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jivykis.EventLoop;
+import io.jivykis.EventRaw;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A thread that ends with its loop still open: once the loop is unreachable, the Cleaner
+ * closes it, unregisters what was registered and closes every descriptor.
+ */
+class AbandonedLoopTest {
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void descriptorsOfALoopWhoseThreadEndedAreReclaimed() throws Exception {
+        // Load the library and the Cleaner thread first, so the baseline holds what stays.
+        Thread warm = new Thread(() -> EventLoop.open().close());
+        warm.start();
+        warm.join();
+        int baseline = Descriptors.count();
+
+        AtomicInteger calls = new AtomicInteger();
+        List<EventRaw> kept = new ArrayList<>();
+        Thread owner = new Thread(() -> {
+            EventLoop.open();
+            for (int i = 0; i < 10; i++) {
+                EventRaw ev = new EventRaw(calls::incrementAndGet);
+                ev.register();
+                kept.add(ev);
+            }
+            // Ends without close(): the leak under test.
+        }, "abandons-its-loop");
+        owner.start();
+        owner.join();
+        assertEquals(baseline + 12, Descriptors.count(), "10 eventfds + epoll + wake-up while unreachable-but-not-collected");
+        assertTrue(kept.get(0).isRegistered());
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (Descriptors.count() != baseline && System.nanoTime() < deadline) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        assertEquals(baseline, Descriptors.count(), "descriptors of the abandoned loop were not reclaimed: "
+                + Descriptors.snapshot());
+        for (EventRaw ev : kept) {
+            assertFalse(ev.isRegistered(), "an object of the reclaimed loop still reports registered");
+            assertEquals(-1, ev.fd());
+            ev.post(); // a defined no-op
+        }
+        assertEquals(0, calls.get());
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void aClosedLoopIsNotClosedAgainByTheCleaner() throws Exception {
+        int baseline = Descriptors.count();
+        Thread owner = new Thread(() -> {
+            try (EventLoop loop = EventLoop.open()) {
+                new EventRaw(() -> { }).register();
+            }
+        });
+        owner.start();
+        owner.join();
+        for (int i = 0; i < 5; i++) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        // A second close of the same numbers would close someone else's descriptors: open two
+        // now and check they survive the collections above and below.
+        java.nio.channels.Pipe pipe = java.nio.channels.Pipe.open();
+        for (int i = 0; i < 5; i++) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        assertTrue(pipe.sink().isOpen() && pipe.source().isOpen());
+        pipe.sink().write(java.nio.ByteBuffer.wrap(new byte[] {1}));
+        java.nio.ByteBuffer one = java.nio.ByteBuffer.allocate(1);
+        assertEquals(1, pipe.source().read(one), "the pipe's descriptors were closed behind its back");
+        pipe.sink().close();
+        pipe.source().close();
+        assertEquals(baseline, Descriptors.count());
+    }
+}
