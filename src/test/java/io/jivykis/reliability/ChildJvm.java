@@ -79,6 +79,8 @@ final class ChildJvm {
             }
         } finally {
             process.destroyForcibly();
+            process.getOutputStream().close();
+            process.getInputStream().close();
         }
         List<Path> logs;
         try (Stream<Path> files = Files.list(crashDir)) {

@@ -108,6 +108,9 @@ class EintrStormTest {
         }
         String stormOut = new String(storm.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         assertTrue(storm.waitFor(60, TimeUnit.SECONDS));
+        storm.getInputStream().close();
+        storm.getOutputStream().close();
+        storm.getErrorStream().close();
         assertEquals(0, storm.exitValue(), stormOut);
         stop[0].post();
         loopThread.join(10_000);

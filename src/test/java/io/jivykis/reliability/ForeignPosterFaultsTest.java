@@ -51,6 +51,13 @@ class ForeignPosterFaultsTest {
         return p;
     }
 
+    /** Closes our ends of a finished child's standard streams, so the descriptor count is exact. */
+    private static void closeStreams(Process p) throws java.io.IOException {
+        p.getOutputStream().close();
+        p.getInputStream().close();
+        p.getErrorStream().close();
+    }
+
     @Test
     void aChildKilledMidPostLeavesTheLoopWorking() throws Exception {
         System.setProperty(EventDescriptor.BACKEND_PROPERTY, "pipe");
@@ -88,6 +95,7 @@ class ForeignPosterFaultsTest {
         child.destroyForcibly(); // SIGKILL, in the middle of its write loop
         assertTrue(child.waitFor(10, TimeUnit.SECONDS));
         assertEquals(137, child.exitValue(), "the child was not killed by SIGKILL while posting");
+        closeStreams(child);
         marker[0].post();
         assertTrue(afterKill.await(10, TimeUnit.SECONDS), "the loop stopped dispatching after the child died");
         loopThread.join(10_000);
@@ -180,6 +188,7 @@ class ForeignPosterFaultsTest {
         for (Process w : writers) {
             // A writer whose reader is gone gets EPIPE/SIGPIPE and ends; none may hang.
             assertTrue(w.waitFor(10, TimeUnit.SECONDS), "a foreign writer hung after the receiver closed");
+            closeStreams(w);
         }
         long stray = 0;
         for (long s : sentinels) {

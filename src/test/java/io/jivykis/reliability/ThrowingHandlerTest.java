@@ -67,7 +67,14 @@ class ThrowingHandlerTest {
             // run() again: the other object's pending post is still delivered.
             EventRaw stop = new EventRaw(() -> { });
             EventRaw[] quitter = new EventRaw[1];
+            int[] rounds = {0};
             quitter[0] = new EventRaw(() -> {
+                // Posts from other threads may be dispatched before the loop thread's own:
+                // wait (a bounded number of rounds) for the queued post instead of racing it.
+                if (otherCalls.get() == 0 && ++rounds[0] < 1000) {
+                    quitter[0].post();
+                    return;
+                }
                 quitter[0].unregister();
                 loop.quit();
             });
