@@ -35,6 +35,25 @@ final class Descriptors {
         return count();
     }
 
+    /**
+     * The descriptor count, polled for up to two seconds until it is back to {@code baseline}:
+     * descriptors that other parts of the JVM close asynchronously (a child's standard streams
+     * once the process reaper notices its exit) settle; a real leak stays and is returned.
+     */
+    static int settledCount(int baseline) {
+        int n = count();
+        for (int i = 0; i < 100 && n != baseline; i++) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            n = count();
+        }
+        return n;
+    }
+
     /** Descriptor number to link target, for failure messages. */
     static Map<Integer, String> snapshot() {
         Map<Integer, String> map = new TreeMap<>();

@@ -177,7 +177,7 @@ class SoakTest {
         }
 
         long heapAfter = usedHeapAfterGc();
-        int fdsAfter = Descriptors.count();
+        int fdsAfter = Descriptors.settledCount(fdsBefore);
         long posts = inProcessPosts.get() + ownerPosts.get() + foreignPosts.get();
         String summary = String.format("SOAK seconds=%d objects=%d posters=%d posts=%d (other threads %d,"
                         + " loop thread %d, foreign writes %d, foreign refused after close %d) calls=%d"
