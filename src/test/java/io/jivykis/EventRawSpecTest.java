@@ -320,6 +320,28 @@ class EventRawSpecTest extends BackendCase {
         }
     }
 
+    // "If eventfd(2) is available, it will be used to procure the abovementioned file
+    // descriptor. [...] eventfd(2) is preferred as it requires only one file descriptor table
+    // entry (while pipe(2) requires two), [...]" (the fallback: BackendFallbackTest)
+    @Test
+    void eventfdIsUsedWhenAvailableAndTakesOneDescriptorTableEntryWhilePipeTakesTwo() {
+        System.clearProperty(BACKEND_PROPERTY);
+        try (EventLoop loop = EventLoop.open()) {
+            Map<Integer, String> before = Fds.libraryKinds();
+            EventRaw ev = new EventRaw(() -> {});
+            ev.register();
+            assertEquals(Backend.EVENTFD, ev.backend(), "eventfd is the default");
+            assertEquals(before.size() + 1, Fds.libraryKinds().size(), "an eventfd takes one entry");
+            ev.unregister();
+            use(Backend.PIPE); // read at each register: the same object, now a pipe
+            ev.register();
+            assertEquals(Backend.PIPE, ev.backend());
+            assertEquals(before.size() + 2, Fds.libraryKinds().size(), "a pipe takes two entries");
+            ev.unregister();
+            Fds.assertNoneLeaked(before, "an eventfd and a pipe registration");
+        }
+    }
+
     // Issue: register again after unregister (a fresh descriptor each time), also from the
     // object's own callback.
     @OnBothBackends

@@ -30,7 +30,10 @@ public final class Errors {
 
     /** The exception for a failed call with a positive errno. */
     public static UncheckedIOException failure(String call, int errno) {
-        return new UncheckedIOException(new IOException(call + " failed: " + describe(errno)));
+        // The message is given to both, so getMessage() reads "eventfd failed: Too many open
+        // files (errno 24)" and not the cause's toString().
+        String message = call + " failed: " + describe(errno);
+        return new UncheckedIOException(message, new IOException(message));
     }
 
     /** The errno's text and number, e.g. "Too many open files (errno 24)". */

@@ -1,0 +1,87 @@
+package io.jivykis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The loader's failures, each provoked for real in a child JVM: the message says what
+ * happened and what to set, instead of a bare UnsatisfiedLinkError.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class NativeLoaderFailureTest {
+
+    private static String failureOf(List<String> jvmArgs, String classPath) throws Exception {
+        JavaChild child = JavaChild.run(List.of(), jvmArgs, classPath, LoaderProbe.class);
+        assertEquals(0, child.exitCode, child.toString());
+        List<String> failures = child.lines("failure: ");
+        assertEquals(1, failures.size(), child.toString());
+        return failures.get(0);
+    }
+
+    private static void assertContains(String text, String... parts) {
+        for (String part : parts) {
+            assertTrue(text.contains(part), "lacks \"" + part + "\": " + text);
+        }
+    }
+
+    @Test
+    void aWorkDirectoryThatDoesNotExistIsNamedWithThePropertyToSet(@TempDir Path tmp) throws Exception {
+        Path missing = tmp.resolve("no-such-dir");
+        String failure = failureOf(List.of("-Djivykis.workdir=" + missing), null);
+        assertContains(failure, "UnsatisfiedLinkError", "could not extract", "no such directory: " + missing,
+                "-Djivykis.workdir=");
+    }
+
+    @Test
+    void aNoexecWorkDirectoryIsReportedAsSuchAndLeftEmpty(@TempDir Path tmp) throws Exception {
+        Path mount = Files.createDirectory(tmp.resolve("noexec"));
+        Process mounting = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "noexec,size=16m", "tmpfs", mount.toString())
+                .redirectErrorStream(true).start();
+        String why = new String(mounting.getInputStream().readAllBytes()).trim();
+        assumeTrue(mounting.waitFor() == 0, "cannot mount a noexec tmpfs here (needs root and CAP_SYS_ADMIN): " + why);
+        try {
+            String failure = failureOf(List.of("-Djivykis.workdir=" + mount), null);
+            assertContains(failure, "UnsatisfiedLinkError", "noexec", "-Djivykis.workdir=");
+            try (Stream<Path> left = Files.list(mount)) {
+                assertEquals(0, left.count(), "the failed load must delete what it extracted");
+            }
+        } finally {
+            new ProcessBuilder("umount", mount.toString()).inheritIO().start().waitFor();
+        }
+    }
+
+    @Test
+    void aSecondCopyOnTheClassPathIsRefusedNamingBoth(@TempDir Path tmp) throws Exception {
+        Path copyRoot = tmp.resolve("second");
+        Path copy = copyRoot.resolve("META-INF/native/linux-x86_64/libjivykis.so");
+        Files.createDirectories(copy.getParent());
+        Path original = Paths.get(System.getProperty("jivykis.test.nativeDir", "target/native"), "libjivykis.so");
+        Files.copy(original, copy);
+        String classPath = System.getProperty("java.class.path") + File.pathSeparator + copyRoot;
+        String failure = failureOf(List.of(), classPath);
+        assertContains(failure, "UnsatisfiedLinkError", "2 copies", copyRoot.toString(), "Keep one jivykis jar");
+    }
+
+    @Test
+    void anUnsupportedPlatformIsNamed() throws Exception {
+        String failure = failureOf(List.of("-Dos.arch=riscv64"), null);
+        assertContains(failure, "Linux on x86_64", "os.arch=riscv64");
+    }
+
+    static void deleteQuietly(Path path) throws IOException {
+        Files.deleteIfExists(path);
+    }
+}
