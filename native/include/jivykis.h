@@ -72,6 +72,22 @@ const char *jivykis_inherited_error(int rc);
  */
 int jivykis_offer_connect(const char *path, int timeout_ms);
 
+/*
+ * Posting from a signal handler in native code loaded into the JVM. The JVM loads the
+ * jivykis JNI library with RTLD_LOCAL, so a JNI library of your own cannot link to its
+ * jivykis_post symbol by name. Either link the C post library (libjivykis-post, static or
+ * shared: the same jivykis_post), or take the function from the copy the JVM has already
+ * loaded, once, before installing your handler:
+ *
+ *     void *shim = dlopen("libjivykis.so", RTLD_NOLOAD | RTLD_NOW);  // matched by soname
+ *     int (*post)(int) = shim ? (int (*)(int))dlsym(shim, "jivykis_post") : NULL;
+ *
+ * RTLD_NOLOAD never loads a second copy; it fails (NULL) when jivykis is not loaded yet,
+ * i.e. before the first EventLoop.open(). Then, in the handler: post(fd) with the
+ * descriptor of a registered EventRaw (EventRaw.fd()). To run Java code on a signal
+ * without native code of your own, use io.jivykis.SignalHandler.
+ */
+
 #ifdef __cplusplus
 }
 #endif
