@@ -43,6 +43,19 @@
 #include "post_private.h"
 #include "signal_table.h"
 
+/*
+ * Test builds only (native/test/signal_quiesce_test.c): the handler calls a hook at the two
+ * points where a slow handler matters, so the test can hold a real handler there while
+ * another thread clears and quiesces. Stage 0: epoch read, counter not yet incremented.
+ * Stage 1: a slot read, its descriptor not yet written. Compiled out of the shim.
+ */
+#ifdef JIVYKIS_SIGNAL_TEST_HOOK
+void jivykis_signal_test_hook(int stage);
+#define TEST_HOOK(stage) jivykis_signal_test_hook(stage)
+#else
+#define TEST_HOOK(stage) ((void)0)
+#endif
+
 _Static_assert(ATOMIC_INT_LOCK_FREE == 2, "the signal handler needs lock-free atomic int");
 
 static _Atomic int slots[NSIG][JIVYKIS_SIGNAL_SLOTS];
@@ -60,13 +73,16 @@ static void handle(int signum)
 {
 	int saved = errno;
 	unsigned parity = atomic_load(&epoch) & 1u;
+	TEST_HOOK(0);
 	atomic_fetch_add(&active[parity], 1);
 	if (getpid() == atomic_load(&owner_pid)) {
 		int n = atomic_load(&used[signum]);
 		for (int i = 0; i < n; i++) {
 			int value = atomic_load(&slots[signum][i]);
-			if (value != 0)
+			if (value != 0) {
+				TEST_HOOK(1);
 				(void)jivykis_post_kind((value >> 1) - 1, value & 1);
+			}
 		}
 	}
 	atomic_fetch_sub(&active[parity], 1);
