@@ -62,6 +62,7 @@ class SignalDispositionTest {
         command.add(System.getProperty("java.class.path"));
         command.add(SignalChildMain.class.getName());
         Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        child.getOutputStream().close(); // the child reads nothing; do not leave the pipe to the GC
         int pid = (int) child.pid();
         int term = Signals.SIGTERM;
         List<String> lines = new ArrayList<>();

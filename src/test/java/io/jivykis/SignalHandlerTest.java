@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,14 +24,14 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * SignalHandler with real signals: raise(3) on the loop thread, kill(2) from another thread
- * and from another process, storms, several loops, exclusivity. Every test checks that the
- * process has as many descriptors afterwards as before, and that SIGUSR1 is back at the
+ * and from another process, storms, several loops, exclusivity. Every test checks that it
+ * leaves no eventfd, epoll or pipe descriptor open, and that SIGUSR1 is back at the
  * disposition it had.
  */
 @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class SignalHandlerTest {
     private static final int SIG = Signals.SIGUSR1;
-    private long descriptorsBefore;
+    private Map<Integer, String> descriptorsBefore;
     private String dispositionBefore;
 
     @BeforeAll
@@ -51,7 +52,7 @@ class SignalHandlerTest {
 
     @AfterEach
     void countAfter() {
-        assertEquals(descriptorsBefore, openDescriptors(), "open descriptors after the test");
+        SignalTesting.assertNoneLeaked(descriptorsBefore);
         assertEquals(dispositionBefore, SignalTesting.disposition(SIG), "SIGUSR1 disposition after the test");
     }
 

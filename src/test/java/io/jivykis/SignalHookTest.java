@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Assumptions;
@@ -54,7 +55,7 @@ class SignalHookTest {
     @EnumSource(Backend.class)
     void aNativeSignalHandlerOfTheUsersOwnPostsWithJivykisPost(Backend backend) throws Exception {
         int sig = Signals.rt(1);
-        long descriptorsBefore = openDescriptors();
+        Map<Integer, String> descriptorsBefore = openDescriptors();
         SignalTesting.withBackend(backend, () -> {
             AtomicInteger calls = new AtomicInteger();
             AtomicReference<Thread> ranOn = new AtomicReference<>();
@@ -90,6 +91,6 @@ class SignalHookTest {
             }
             assertEquals(Thread.currentThread(), ranOn.get());
         });
-        assertEquals(descriptorsBefore, openDescriptors(), "open descriptors after the test");
+        SignalTesting.assertNoneLeaked(descriptorsBefore);
     }
 }

@@ -1,14 +1,11 @@
 package io.jivykis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jivykis.internal.SignalNative;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.util.stream.Stream;
+import java.util.Map;
+import java.util.TreeMap;
 
 /** What the signal tests share: sending real signals and counting descriptors. */
 final class SignalTesting {
@@ -26,13 +23,20 @@ final class SignalTesting {
         assertEquals(0, SignalNative.raise(signum), "raise(" + Signals.name(signum) + ")");
     }
 
-    /** The number of open descriptors of this process. */
-    static long openDescriptors() {
-        try (Stream<Path> fds = Files.list(Paths.get("/proc/self/fd"))) {
-            return fds.count();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    /** The open descriptors of the kinds the library creates (eventfd, epoll, pipe). */
+    static Map<Integer, String> openDescriptors() {
+        return Fds.libraryKinds();
+    }
+
+    /**
+     * Fails unless every descriptor of those kinds open now was already open at
+     * {@code before}. Descriptors closed meanwhile are not a leak: the JVM's cleaner may close
+     * another test's process pipes at any moment.
+     */
+    static void assertNoneLeaked(Map<Integer, String> before) {
+        Map<Integer, String> opened = new TreeMap<>(openDescriptors());
+        opened.entrySet().removeAll(before.entrySet());
+        assertTrue(opened.isEmpty(), "descriptors left open: " + opened);
     }
 
     /** The current disposition of a signal, as a word for messages. */
