@@ -29,6 +29,8 @@ public final class BenchCommand {
         CASES.put("selfpost", (impl, timing, results, notes) -> results.accept(SelfPostBench.run(impl, timing)));
         CASES.put("pingpong", (impl, timing, results, notes) -> results.accept(PingPongBench.run(impl, timing)));
         CASES.put("burst", (impl, timing, results, notes) -> results.accept(BurstBench.run(impl, timing)));
+        CASES.put("xproc", (impl, timing, results, notes) -> results.accept(XprocBench.run(impl, timing)));
+        CASES.put("signal", (impl, timing, results, notes) -> results.accept(SignalBench.run(impl, timing)));
         CASES.put("scale", (impl, timing, results, notes) -> {
             for (int size : timing.scaleSizes()) {
                 results.accept(ScaleBench.run(impl, timing, ScaleBench.fit(impl, size, notes)));
@@ -36,6 +38,9 @@ public final class BenchCommand {
         });
         CASES.put("alloc", (impl, timing, results, notes) -> results.accept(AllocBench.run(impl, timing)));
     }
+
+    /** The cases that have a raw C comparison program. */
+    private static final List<String> RAW_PROGRAMS = List.of("selfpost", "pingpong", "xproc", "signal");
 
     private BenchCommand() {}
 
@@ -143,15 +148,27 @@ public final class BenchCommand {
                         fail(name + " impl=" + impl.label(), e);
                     }
                 }
+                if (name.equals("signal")) {
+                    runPeer(name, () -> SignalBench.runSunMisc(timing), nsPerOp);
+                }
                 runRaw(name, nsPerOp);
                 printRatios(name, nsPerOp);
             }
             return failures == 0 ? 0 : 1;
         }
 
+        /** A peer measured in this JVM (not a jivykis impl), printed like the others. */
+        private void runPeer(String name, java.util.concurrent.Callable<BenchResult> peer, Map<String, Double> nsPerOp) {
+            try {
+                print(peer.call().line(), nsPerOp);
+            } catch (Exception | Error e) {
+                fail(name + " peer", e);
+            }
+        }
+
         private void runRaw(String name, Map<String, Double> nsPerOp) {
             if (raw == null || !raw.has(name)) {
-                if (raw != null && (name.equals("selfpost") || name.equals("pingpong"))) {
+                if (raw != null && RAW_PROGRAMS.contains(name)) {
                     out.println("# " + name + ": no jivykis-raw-" + name + " in " + raw.directory() + ", no c-raw line");
                 }
                 return;

@@ -3,6 +3,8 @@ package io.jivykis.internal.bench;
 import io.jivykis.Backend;
 import io.jivykis.EventRaw;
 import io.jivykis.internal.EventDescriptor;
+import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
  * The jivykis implementations a case can run on. The EventRaw backend is chosen by the
@@ -28,20 +30,28 @@ enum Impl {
 
     /** Registers {@code event} in the calling thread's loop with this impl's backend. */
     void register(EventRaw event) {
-        String previous = System.getProperty(EventDescriptor.BACKEND_PROPERTY);
-        System.setProperty(EventDescriptor.BACKEND_PROPERTY, backend.name().toLowerCase(java.util.Locale.ROOT));
-        try {
+        withBackend(() -> {
             event.register();
+            return null;
+        });
+        if (event.backend() != backend) {
+            throw new IllegalStateException("asked for a " + backend + " registration but the library made a "
+                    + event.backend() + " one");
+        }
+    }
+
+    /** Runs {@code action} with {@code jivykis.backend} naming this impl's backend, then restores it. */
+    <T> T withBackend(Supplier<T> action) {
+        String previous = System.getProperty(EventDescriptor.BACKEND_PROPERTY);
+        System.setProperty(EventDescriptor.BACKEND_PROPERTY, backend.name().toLowerCase(Locale.ROOT));
+        try {
+            return action.get();
         } finally {
             if (previous == null) {
                 System.clearProperty(EventDescriptor.BACKEND_PROPERTY);
             } else {
                 System.setProperty(EventDescriptor.BACKEND_PROPERTY, previous);
             }
-        }
-        if (event.backend() != backend) {
-            throw new IllegalStateException("asked for a " + backend + " registration but the library made a "
-                    + event.backend() + " one");
         }
     }
 }
