@@ -57,6 +57,9 @@ final class RawPrograms {
                 String.format(Locale.ROOT, "%.3f", timing.seconds()));
         builder.redirectError(ProcessBuilder.Redirect.INHERIT);
         Process process = builder.start();
+        // Closed now rather than by the JDK's reaper thread after the child exits, so no
+        // descriptor of this process closes later behind the caller's back.
+        process.getOutputStream().close();
         List<String> lines = new ArrayList<>();
         try (BufferedReader reader = new BufferedReader(
                 new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
