@@ -23,8 +23,9 @@ import java.util.concurrent.locks.LockSupport;
  * <p>{@link #run(Impl, Timing)} measures jivykis's {@link SignalHandler} (the handler runs
  * on the loop thread), {@link #runSunMisc(Timing)} the JDK's {@code sun.misc.Signal} (a new
  * Java thread per delivery), and the raw C program {@code jivykis-raw-signal} (sigaction +
- * eventfd + epoll) does the same without a JVM. {@link #main(String[])} runs all of them in
- * one run:
+ * eventfd + epoll) does the same without a JVM, its main thread idle as the java launcher's
+ * is (a process-directed signal goes first to that thread, so both pay the same extra
+ * wake-up). {@link #main(String[])} runs all of them in one run:
  *
  * <pre>
  * java --enable-native-access=ALL-UNNAMED -cp target/classes \
@@ -203,12 +204,32 @@ public final class SignalBench {
         }
         String c = raw.run("signal", timing).get(0);
         System.out.println(c);
+        System.out.println(rawWithLoopOnMainThread(raw, timing));
         System.out.printf(Locale.ROOT, "# median kill->handler: jivykis-eventfd %.2fx of c-raw, sun-misc-signal %.2fx%n",
                 field(jivykis, "kill_to_handler_ns") / field(c, "kill_to_handler_ns"),
                 field(sunMisc, "kill_to_handler_ns") / field(c, "kill_to_handler_ns"));
         System.out.printf(Locale.ROOT, "# p99 kill->handler:    jivykis-eventfd %.2fx of c-raw, sun-misc-signal %.2fx%n",
                 field(jivykis, "kill_to_handler_p99_ns") / field(c, "kill_to_handler_p99_ns"),
                 field(sunMisc, "kill_to_handler_p99_ns") / field(c, "kill_to_handler_p99_ns"));
+    }
+
+    /**
+     * The raw C program with its loop on the process's main thread, where a process-directed
+     * signal interrupts epoll_wait directly: one wake-up fewer than any JVM program gets,
+     * since in a JVM that thread is the launcher's, idle in pthread_join. Shown for reference.
+     */
+    private static String rawWithLoopOnMainThread(RawPrograms raw, Timing timing) throws Exception {
+        java.io.File program = new java.io.File(raw.directory(), "jivykis-raw-signal");
+        Process process = new ProcessBuilder(program.getPath(), String.format(Locale.ROOT, "%.3f", timing.seconds()),
+                "main-loop").redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        process.getOutputStream().close();
+        String line;
+        try (java.io.BufferedReader reader = new java.io.BufferedReader(new java.io.InputStreamReader(
+                process.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+            line = reader.readLine();
+        }
+        process.waitFor();
+        return line == null ? "# " + program + " main-loop printed nothing" : line.replace("impl=c-raw", "impl=c-raw-main-loop");
     }
 
     private static double field(String line, String key) {
