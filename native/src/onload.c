@@ -30,7 +30,8 @@ JNIEXPORT jint JNI_OnLoad(JavaVM *vm, void *reserved)
 	    jivykis_register_rlimit(env) != JNI_OK ||
 	    jivykis_register_spawn(env) != JNI_OK ||
 	    jivykis_register_offer(env) != JNI_OK ||
-	    jivykis_register_signal(env) != JNI_OK)
+	    jivykis_register_signal(env) != JNI_OK ||
+	    jivykis_register_timed_wait(env) != JNI_OK)
 		return JNI_ERR;
 	return JNI_VERSION_10;
 }

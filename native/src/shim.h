@@ -27,5 +27,6 @@ JIVYKIS_HIDDEN int jivykis_register_rlimit(JNIEnv *env);
 JIVYKIS_HIDDEN int jivykis_register_spawn(JNIEnv *env);
 JIVYKIS_HIDDEN int jivykis_register_offer(JNIEnv *env);
 JIVYKIS_HIDDEN int jivykis_register_signal(JNIEnv *env);
+JIVYKIS_HIDDEN int jivykis_register_timed_wait(JNIEnv *env);
 
 #endif

@@ -2,6 +2,7 @@ package io.jivykis;
 
 import io.jivykis.internal.Loop;
 import java.lang.ref.Cleaner;
+import java.util.concurrent.Executor;
 
 /**
  * A thread's event loop (ivykis's iv_init / iv_main / iv_quit / iv_deinit).
@@ -19,9 +20,32 @@ import java.lang.ref.Cleaner;
  * }
  * }</pre>
  *
- * <p>{@code run}, {@code quit} and {@code close} may be called only on the owning thread;
- * any other thread gets an {@link IllegalStateException} naming both threads. To stop a
- * loop from another thread, post an event whose handler calls {@link #quit()}.
+ * <p>{@code run}, {@code quit}, {@code now} and {@code close} may be called only on the
+ * owning thread; any other thread gets an {@link IllegalStateException} naming both threads.
+ * To stop a loop from another thread, post an event whose handler calls {@link #quit()}, or
+ * hand {@code loop::quit} to {@link #executor()}.
+ *
+ * <p><b>One iteration</b> of {@link #run()} does, in this order:
+ * <ol>
+ *   <li>reads {@code System.nanoTime()} once: that is {@link #now()} for this iteration;
+ *   <li>runs every registered {@link Timer} whose deadline is at or before {@code now()},
+ *       earliest deadline first and equal deadlines in registration order (a timer registered
+ *       during this step, even with a past deadline, waits for the next iteration);
+ *   <li>runs every {@link Task} registered before this step began, in registration order;
+ *   <li>returns from {@code run()} if {@link #quit()} was called or nothing is registered
+ *       (and no executor work is queued); otherwise waits in epoll: not at all if tasks or
+ *       posts are pending or a deadline has passed, until the nearest timer deadline if a
+ *       timer is registered, else until something happens;
+ *   <li>after a wait that could block, reads the clock again ({@code now()} moves on), then
+ *       calls the handlers of every ready descriptor ({@link EventRaw} posted from outside
+ *       the process, {@link FdWatch});
+ *   <li>calls the handlers of posted objects ({@link Event}, {@link EventRaw} posted
+ *       in-process, the {@link #executor()}'s tasks) in post order, up to a budget, so a flood
+ *       of posts cannot starve descriptors and timers.
+ * </ol>
+ * Every step stops as soon as a handler calls {@link #quit()}; what it did not reach stays
+ * pending for the next {@code run()}. An object unregistered by an earlier handler of the
+ * same iteration is not called.
  *
  * <p><b>A thread that ends with its loop open.</b> Close loops with try-with-resources. If a
  * thread ends without closing its loop, the loop becomes unreachable with the thread, and a
@@ -136,6 +160,39 @@ public final class EventLoop implements AutoCloseable {
      */
     public void quit() {
         core.quit();
+    }
+
+    /**
+     * The time this loop cached (iv_now), on the {@link System#nanoTime()} clock: the value
+     * read at the start of the current iteration, or after its wait if that could block (so a
+     * handler never sees a time from before the loop slept). Handlers of one step see the
+     * same value, which makes deadlines computed from it ({@code timer.expiresAt(loop.now()
+     * + period)}) drift-free. Outside {@link #run()}, a fresh reading.
+     *
+     * @throws IllegalStateException on a thread that does not own the loop
+     */
+    public long now() {
+        return core.now();
+    }
+
+    /**
+     * An {@link Executor} that runs submitted Runnables on this loop's thread, inside
+     * {@link #run()}, in the order each submitting thread submitted them. Any thread may
+     * submit; submission is lock-free and allocates one small node; from the loop's own thread,
+     * or while earlier submissions are still queued, it makes no system call, and otherwise at
+     * most one (to wake the loop).
+     *
+     * <p>An idle executor does not keep {@link #run()} going, but queued tasks do: work
+     * submitted while {@code run()} is active runs before {@code run()} returns, even if the
+     * last registered object unregisters meanwhile. Work submitted while {@code run()} is not
+     * active waits for the next {@code run()}. A task that throws makes {@code run()} throw;
+     * the tasks after it stay queued. Once the loop is closed, {@code execute} throws
+     * {@link java.util.concurrent.RejectedExecutionException}; tasks still queued at
+     * {@link #close()} are discarded, and one submitted while the loop closes is either
+     * rejected or discarded.
+     */
+    public Executor executor() {
+        return core.executor();
     }
 
     /**

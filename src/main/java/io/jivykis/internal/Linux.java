@@ -13,6 +13,9 @@ public final class Linux {
     public static final int EMFILE = named("EMFILE");
     public static final int ENOENT = named("ENOENT");
     public static final int EPIPE = named("EPIPE");
+    public static final int EPERM = named("EPERM");
+    public static final int EEXIST = named("EEXIST");
+    public static final int ELOOP = named("ELOOP");
 
     // Across processes: spawning, reaping, event offers.
     public static final int ECHILD = named("ECHILD");
@@ -30,6 +33,7 @@ public final class Linux {
     public static final int EPOLLHUP = named("EPOLLHUP");
     public static final int EPOLLRDHUP = named("EPOLLRDHUP");
     public static final int EPOLLET = named("EPOLLET");
+    public static final int EPOLLONESHOT = named("EPOLLONESHOT");
     public static final int EPOLL_CTL_ADD = named("EPOLL_CTL_ADD");
     public static final int EPOLL_CTL_MOD = named("EPOLL_CTL_MOD");
     public static final int EPOLL_CTL_DEL = named("EPOLL_CTL_DEL");

@@ -6,11 +6,23 @@ import java.util.Arrays;
 
 /**
  * The engine of one thread's event loop: an epoll instance, a table of registered
- * {@link Source}s, and two queues of posted sources.
+ * {@link Source}s, a heap of armed timers, a queue of tasks and two queues of posted sources.
  *
- * <p>One iteration: wait in epoll_wait (not at all when posted work is queued), dispatch
- * every descriptor that is ready, then dispatch posted sources in post order, at most
- * {@link #POST_BUDGET} of them, so descriptors are polled again even under a flood of posts.
+ * <p>One iteration, in this order (kept on purpose; {@code EventLoop} documents it):
+ * <ol>
+ *   <li>read the clock once ({@link #now()});
+ *   <li>run the timers whose deadline is at or before that time, earliest first, equal
+ *       deadlines in arming order (timers armed while this step runs wait for the next
+ *       iteration);
+ *   <li>run the tasks scheduled before this step started, in scheduling order;
+ *   <li>stop if {@code quit()} was called or nothing is left to do; else wait in epoll: not
+ *       at all when tasks or posts are queued or a deadline has passed, until the nearest
+ *       deadline when a timer is armed, else without limit;
+ *   <li>read the clock again if the wait could have blocked, and dispatch every ready
+ *       descriptor;
+ *   <li>dispatch posted sources in post order, at most {@link #POST_BUDGET} of them, so
+ *       descriptors and timers are served again even under a flood of posts.
+ * </ol>
  *
  * <p>Posts from the loop's own thread go to a plain owner-only queue and cost no system
  * call. Posts from other threads go to a lock-free stack; the poster wakes the loop with one
@@ -25,6 +37,8 @@ public final class Loop {
     /** The token of the wake-up descriptor; no slot reaches 0xFFFFFFFF. */
     private static final long WAKE_TOKEN = -1L;
     private static final int CLOSED_BIT = Integer.MIN_VALUE;
+    /** The longest single timed wait (about 73 years): keeps deadline differences far from overflow. */
+    private static final long MAX_WAIT_NANOS = Long.MAX_VALUE >> 2;
 
     private static final VarHandle REMOTE_HEAD;
     private static final VarHandle SLEEPING;
@@ -60,6 +74,16 @@ public final class Loop {
     private Source ownerTail;
     /** Posts taken from the remote stack, already reversed into post order. */
     private Source takenHead;
+    /** Armed timers. */
+    private final TimerHeap timers = new TimerHeap();
+    /** Scheduled tasks, FIFO, linked through {@link Source#nextTask}. */
+    private Source taskHead;
+    private Source taskTail;
+    private int taskCount;
+    /** The System.nanoTime() read at the start of the iteration (and again after a wait). */
+    private long now;
+    /** Runs Runnables from any thread through the posted step; shut down when the loop closes. */
+    private final LoopExecutor executor = new LoopExecutor(this);
 
     /**
      * Posts made by other threads: a Treiber stack. Pushed with a CAS (release of the
@@ -89,6 +113,7 @@ public final class Loop {
         this.owner = owner;
         this.epoll = epoll;
         this.wake = wake;
+        this.now = System.nanoTime();
     }
 
     /** Creates a loop owned by the calling thread; leaks nothing when the kernel refuses. */
@@ -128,6 +153,24 @@ public final class Loop {
     /** The number of registered sources (what keeps {@link #run()} going). */
     public int attachedCount() {
         return attached;
+    }
+
+    /**
+     * The time cached by the loop (iv_now): the System.nanoTime() read at the start of the
+     * current iteration, or after its wait if that could block; outside {@link #run()}, a
+     * fresh reading. Loop thread only.
+     */
+    public long now() {
+        checkOwner("EventLoop.now()");
+        if (!running) {
+            now = System.nanoTime();
+        }
+        return now;
+    }
+
+    /** The executor whose tasks run on this loop's thread. */
+    public LoopExecutor executor() {
+        return executor;
     }
 
     /** Whether {@link #close()} has run. */
@@ -170,7 +213,7 @@ public final class Loop {
         running = true;
         quitRequested = false;
         try {
-            while (!quitRequested && attached > 0) {
+            while (!quitRequested && hasWork()) {
                 iterate();
             }
         } finally {
@@ -184,23 +227,87 @@ public final class Loop {
         quitRequested = true;
     }
 
+    /**
+     * Whether run() goes on: something is registered, or posts are still queued (so work
+     * handed to the loop while it runs is not stranded when the last object unregisters).
+     */
+    private boolean hasWork() {
+        return attached > 0 || ownerHead != null || takenHead != null || REMOTE_HEAD.getOpaque(this) != null;
+    }
+
     private void iterate() {
-        boolean block = ownerHead == null && takenHead == null;
+        now = System.nanoTime();
+        runExpiredTimers();
+        runTasks();
+        if (quitRequested || !hasWork()) {
+            return;
+        }
+        long timeout = waitTimeout();
+        boolean block = timeout != 0;
         if (block) {
             SLEEPING.setVolatile(this, 1);
             if (REMOTE_HEAD.getVolatile(this) != null) {
                 block = false;
+                timeout = 0;
             }
         }
-        int n = epoll.await(block ? -1 : 0);
+        int n = epoll.awaitNanos(timeout);
         if (block) {
             // A poster that still sees 1 makes one spurious wake-up, which is harmless.
             SLEEPING.setOpaque(this, 0);
+            now = System.nanoTime();
         }
         for (int i = 0; i < n && !quitRequested; i++) {
             dispatchReady(epoll.token(i), epoll.flags(i));
         }
         dispatchPosted();
+    }
+
+    /**
+     * Runs the timers due at {@link #now}. A timer armed by one of these handlers has a
+     * sequence at or past {@code limit} and waits for the next iteration even when its
+     * deadline has passed, so a timer re-armed in the past from its own handler cannot
+     * hold the loop in this step.
+     */
+    private void runExpiredTimers() {
+        long limit = timers.nextSequence();
+        while (!quitRequested) {
+            Source first = timers.peek();
+            if (first == null || first.deadline - now > 0 || first.sequence >= limit) {
+                return;
+            }
+            timers.poll();
+            first.due();
+        }
+    }
+
+    /** Runs the tasks queued before this step; those queued by these handlers wait. */
+    private void runTasks() {
+        for (int n = taskCount; n > 0 && !quitRequested; n--) {
+            Source task = taskHead;
+            taskHead = task.nextTask;
+            if (taskHead == null) {
+                taskTail = null;
+            }
+            task.nextTask = null;
+            taskCount--;
+            if (!task.detached) {
+                task.due();
+            }
+        }
+    }
+
+    /** Nanoseconds to wait: 0 with work queued or a deadline past, -1 without limit. */
+    private long waitTimeout() {
+        if (ownerHead != null || takenHead != null || taskHead != null) {
+            return 0;
+        }
+        Source first = timers.peek();
+        if (first == null) {
+            return -1;
+        }
+        long remaining = first.deadline - System.nanoTime();
+        return remaining <= 0 ? 0 : Math.min(remaining, MAX_WAIT_NANOS);
     }
 
     private void dispatchReady(long token, int flags) {
@@ -319,11 +426,35 @@ public final class Loop {
         attached++;
     }
 
+    void armTimer(Source source, long deadline) {
+        requireAttached(source, "armTimer");
+        timers.remove(source);
+        timers.add(source, deadline);
+    }
+
+    void scheduleTask(Source source) {
+        requireAttached(source, "scheduleTask");
+        if (taskTail == null) {
+            taskHead = source;
+        } else {
+            taskTail.nextTask = source;
+        }
+        taskTail = source;
+        taskCount++;
+    }
+
+    private void requireAttached(Source source, String what) {
+        if (source.slot < 0 || slots[source.slot] != source) {
+            throw new IllegalStateException(what + " on a source that is not attached to this loop");
+        }
+    }
+
     void detach(Source source) {
         int slot = source.slot;
         if (slot < 0 || slots[slot] != source) {
             return;
         }
+        timers.remove(source);
         slots[slot] = null;
         if (freeCount == freeSlots.length) {
             freeSlots = Arrays.copyOf(freeSlots, freeSlots.length * 2);
@@ -371,6 +502,7 @@ public final class Loop {
 
     private void closeNow() {
         closed = true;
+        executor.shutDown();
         RuntimeException failure = null;
         for (int i = 0; i < slotsUsed; i++) {
             Source source = slots[i];
@@ -387,6 +519,8 @@ public final class Loop {
             Thread.onSpinWait();
         }
         ownerHead = ownerTail = takenHead = null;
+        taskHead = taskTail = null;
+        taskCount = 0;
         REMOTE_HEAD.setVolatile(this, (Source) null);
         try {
             wake.close();

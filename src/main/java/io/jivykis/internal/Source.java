@@ -5,8 +5,9 @@ import java.lang.invoke.VarHandle;
 
 /**
  * Something registered with a {@link Loop}: it keeps the loop's {@code run()} alive, may
- * watch a descriptor (readiness is delivered to {@link #ready(int)}), and may be posted
- * in-process (delivered to {@link #posted()}). Every kind of loop object shares this one
+ * watch a descriptor (readiness is delivered to {@link #ready(int)}), may be posted
+ * in-process (delivered to {@link #posted()}), and may be due once, at a deadline or on the
+ * next iteration (delivered to {@link #due()}). Every kind of loop object shares this one
  * dispatch path.
  *
  * <p>A Source is made fresh for each registration and never reused, so a post or an epoll
@@ -46,6 +47,18 @@ public abstract class Source {
     /** True once detached; the loop then drops queued posts and epoll results for it. Loop thread only. */
     boolean detached;
 
+    /** The System.nanoTime() deadline while armed as a timer. Loop thread only. */
+    long deadline;
+
+    /** Arming order, breaking ties between equal deadlines. Loop thread only. */
+    long sequence;
+
+    /** Position in the loop's timer heap, -1 when not in it. Loop thread only. */
+    int heapIndex = -1;
+
+    /** Link in the loop's task queue. Loop thread only. */
+    Source nextTask;
+
     /** Creates a source for {@code loop}; {@link #attach()} registers it. */
     protected Source(Loop loop) {
         this.loop = loop;
@@ -57,12 +70,33 @@ public abstract class Source {
     /** Called on the loop thread once after one or more {@link #post()} calls. */
     protected void posted() {}
 
+    /**
+     * Called on the loop thread once when this source is due: its timer deadline has passed
+     * ({@link #armTimer(long)}), or the iteration after {@link #scheduleTask()}. The source is
+     * still attached; one-shot objects detach themselves here before running user code.
+     */
+    protected void due() {}
+
     /** Called on the loop thread when the source is detached, to release what it holds. */
     protected abstract void released();
 
     /** Registers with the loop: counts toward {@code run()} and gets a token. Loop thread only. */
     protected final void attach() {
         loop.attach(this);
+    }
+
+    /**
+     * Makes {@link #due()} run once when {@code deadlineNanos} (System.nanoTime() clock) has
+     * passed; a deadline already past runs on the next iteration. Attached sources only;
+     * loop thread only.
+     */
+    protected final void armTimer(long deadlineNanos) {
+        loop.armTimer(this, deadlineNanos);
+    }
+
+    /** Makes {@link #due()} run once on the next iteration, before the loop blocks. Attached sources only; loop thread only. */
+    protected final void scheduleTask() {
+        loop.scheduleTask(this);
     }
 
     /** Unregisters; calls {@link #released()}. Loop thread only; a second call does nothing. */

@@ -6,8 +6,10 @@ import io.jivykis.EventLoop;
 import io.jivykis.EventRaw;
 import io.jivykis.SignalHandler;
 import io.jivykis.Signals;
+import io.jivykis.Timer;
 import io.jivykis.internal.SignalNative;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -63,6 +65,8 @@ final class Tour {
             childProcessPosts(loop);
 
             signal(loop);
+
+            timerBoundsTheRun(loop);
 
             EventRaw[] holder = new EventRaw[1];
             holder[0] = new EventRaw(() -> {
@@ -147,6 +151,20 @@ final class Tour {
         loop.run();
         killer.join();
         say("unregistered it: SIGUSR1 has its previous disposition back");
+    /** As ivykis's own tests do: a timer ends a run that would otherwise wait forever. */
+    private void timerBoundsTheRun(EventLoop loop) {
+        EventRaw neverPosted = new EventRaw(() -> { });
+        neverPosted.register();
+        Timer[] bound = new Timer[1];
+        bound[0] = new Timer(() -> {
+            long lateMicros = (System.nanoTime() - bound[0].deadline()) / 1_000;
+            neverPosted.unregister();
+            say("a 20 ms Timer fired " + lateMicros + " µs after its deadline and unregistered the EventRaw"
+                    + " nobody posts");
+        });
+        bound[0].expiresAfter(Duration.ofMillis(20)).register();
+        loop.run();
+        say("run() returned: the timer bounded a run that would otherwise have waited forever");
     }
 
     private void say(String what) {

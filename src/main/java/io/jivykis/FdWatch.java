@@ -1,0 +1,232 @@
+package io.jivykis;
+
+import io.jivykis.internal.DescriptorWatch;
+import io.jivykis.internal.Linux;
+import io.jivykis.internal.Loop;
+import io.jivykis.internal.Source;
+
+/**
+ * Readiness of a descriptor the caller owns, delivered on the registering thread's loop
+ * (ivykis's iv_fd): a socket, a pipe, a terminal, an eventfd, a timerfd, a signalfd...
+ *
+ * <p>Readiness is level-triggered, as in ivykis: while the descriptor stays readable (or
+ * writable), {@link #onReadable(Runnable) onReadable} (or {@link #onWritable(Runnable)
+ * onWritable}) runs on every iteration, so a handler reads or writes what it can, or clears
+ * itself. When epoll reports an error or a hang-up, the readable and writable handlers run
+ * too (their read or write then sees the end of file or the error, as in ivykis), followed by
+ * {@link #onError(Runnable) onError}. Handlers may be set, changed or cleared (null) at any
+ * time, also while registered (then on the registering thread only), which takes effect at
+ * once. A watch with no handler at all stays registered but is not woken.
+ *
+ * <p>The watch never reads, writes or closes the descriptor: the caller does, and keeps it
+ * open while the watch is registered (unregister, then close). Registering a descriptor
+ * that is closed, that epoll cannot poll (a regular file, a directory), or that this loop
+ * already watches (another FdWatch, an {@link EventRaw}) throws an exception that says which.
+ *
+ * <p>{@link #register()} and {@link #unregister()} belong to the registering thread; it may
+ * unregister the watch from any handler of its loop, including the watch's own, after
+ * which none of its handlers runs again, and the watch can be dropped there and
+ * garbage-collected. A registered watch keeps {@link EventLoop#run()} going.
+ */
+public final class FdWatch {
+    private final int fd;
+    // Handlers: set by the registering thread while registered (else by whoever configures
+    // the watch before handing it over); read by the loop thread.
+    private Runnable onReadable;
+    private Runnable onWritable;
+    private Runnable onError;
+
+    /** The current registration, or null. Written by the registering thread only (volatile for {@link #isRegistered()}). */
+    private volatile Registration registration;
+
+    /**
+     * Creates an unregistered watch of {@code fd}, with no handlers.
+     *
+     * @throws IllegalArgumentException if {@code fd} is negative
+     */
+    public FdWatch(int fd) {
+        if (fd < 0) {
+            throw new IllegalArgumentException("FdWatch: fd " + fd + " is not a descriptor number");
+        }
+        this.fd = fd;
+    }
+
+    /** The watched descriptor. */
+    public int fd() {
+        return fd;
+    }
+
+    /**
+     * Sets what runs while the descriptor is readable (or reports an error or hang-up); null
+     * stops watching readability.
+     *
+     * @return this watch
+     * @throws IllegalStateException while registered, on another thread than the registering one
+     */
+    public FdWatch onReadable(Runnable handler) {
+        Registration current = changing("onReadable");
+        onReadable = handler;
+        update(current);
+        return this;
+    }
+
+    /**
+     * Sets what runs while the descriptor is writable (or reports an error or hang-up); null
+     * stops watching writability.
+     *
+     * @return this watch
+     * @throws IllegalStateException while registered, on another thread than the registering one
+     */
+    public FdWatch onWritable(Runnable handler) {
+        Registration current = changing("onWritable");
+        onWritable = handler;
+        update(current);
+        return this;
+    }
+
+    /**
+     * Sets what runs while the descriptor reports an error or a hang-up (EPOLLERR,
+     * EPOLLHUP); null clears it.
+     *
+     * @return this watch
+     * @throws IllegalStateException while registered, on another thread than the registering one
+     */
+    public FdWatch onError(Runnable handler) {
+        Registration current = changing("onError");
+        onError = handler;
+        update(current);
+        return this;
+    }
+
+    /**
+     * Adds the descriptor to the calling thread's loop (iv_fd_register).
+     *
+     * @throws IllegalStateException if already registered, if this loop already watches the
+     *     descriptor, or if this thread has no open loop
+     * @throws IllegalArgumentException if the descriptor is closed or cannot be polled
+     * @throws java.io.UncheckedIOException if the kernel refuses for another reason
+     */
+    public void register() {
+        Registration current = registration;
+        if (current != null) {
+            throw new IllegalStateException("FdWatch.register() on a watch of fd " + fd + " that is already registered"
+                    + " (in the loop of thread \"" + current.loop().owner().getName() + "\"): call unregister() first");
+        }
+        Registration fresh = new Registration(this, EventLoop.coreForRegister("FdWatch"));
+        fresh.open();
+        registration = fresh;
+    }
+
+    /**
+     * Removes the descriptor from the loop (iv_fd_unregister); no handler of this watch runs
+     * afterwards. The descriptor stays open.
+     *
+     * @throws IllegalStateException if not registered, or called on another thread than the registering one
+     */
+    public void unregister() {
+        Registration current = registration;
+        if (current == null) {
+            throw new IllegalStateException("FdWatch.unregister() on a watch of fd " + fd + " that is not registered");
+        }
+        current.loop().checkOwner("FdWatch.unregister()");
+        current.detach();
+    }
+
+    /** Whether the watch is registered. Any thread. */
+    public boolean isRegistered() {
+        return registration != null;
+    }
+
+    private Registration changing(String method) {
+        Registration current = registration;
+        if (current != null) {
+            current.loop().checkOwner("FdWatch." + method + "() on a registered watch");
+        }
+        return current;
+    }
+
+    private int events() {
+        return DescriptorWatch.events(onReadable != null, onWritable != null, onError != null);
+    }
+
+    private void update(Registration current) {
+        if (current != null && current.isAttached()) {
+            current.modify(events());
+        }
+    }
+
+    /** One registration: the caller's descriptor in the loop's epoll set. */
+    private static final class Registration extends Source {
+        private final FdWatch owner;
+        /** The events last given to epoll, so an unchanged set makes no system call. */
+        private int events;
+        private boolean added;
+
+        Registration(FdWatch owner, Loop loop) {
+            super(loop);
+            this.owner = owner;
+        }
+
+        void open() {
+            attach();
+            events = owner.events();
+            try {
+                DescriptorWatch.add(loop, owner.fd, events, token());
+                added = true;
+            } catch (RuntimeException e) {
+                detach();
+                throw e;
+            }
+        }
+
+        void modify(int newEvents) {
+            if (newEvents != events) {
+                DescriptorWatch.modify(loop, owner.fd, newEvents, token());
+                events = newEvents;
+            }
+        }
+
+        Loop loop() {
+            return loop;
+        }
+
+        /**
+         * Calls the handlers the flags ask for, in the order readable, writable, error. Each
+         * handler is read afresh and the registration checked again before each call: an
+         * earlier handler may have cleared, replaced or unregistered what follows.
+         */
+        @Override
+        protected void ready(int epollFlags) {
+            boolean failed = (epollFlags & (Linux.EPOLLERR | Linux.EPOLLHUP)) != 0;
+            if ((epollFlags & Linux.EPOLLIN) != 0 || failed) {
+                Runnable handler = owner.onReadable;
+                if (handler != null) {
+                    handler.run();
+                }
+            }
+            if ((epollFlags & Linux.EPOLLOUT) != 0 || failed) {
+                Runnable handler = owner.onWritable;
+                if (handler != null && isAttached()) {
+                    handler.run();
+                }
+            }
+            if (failed) {
+                Runnable handler = owner.onError;
+                if (handler != null && isAttached()) {
+                    handler.run();
+                }
+            }
+        }
+
+        @Override
+        protected void released() {
+            if (owner.registration == this) {
+                owner.registration = null;
+            }
+            if (added) {
+                added = false;
+                DescriptorWatch.delete(loop, owner.fd);
+            }
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package io.jivykis;
+
+import io.jivykis.internal.Loop;
+import io.jivykis.internal.Source;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * A one-shot timer whose handler runs on the registering thread's loop once its deadline has
+ * passed (ivykis's iv_timer).
+ *
+ * <p>Set the deadline with {@link #expiresAt(long)} (on the {@link System#nanoTime()} clock,
+ * like {@link EventLoop#now()}) or {@link #expiresAfter(Duration)}, then {@link #register()}.
+ * When the timer fires it is unregistered first, then its handler runs; for a periodic timer,
+ * the handler sets the next deadline and registers it again.
+ *
+ * <p><b>Guarantees.</b> A timer never fires early: when its handler starts,
+ * {@code System.nanoTime()} is at or past the deadline. It fires as soon after as the loop
+ * allows: the loop waits with nanosecond precision through epoll_pwait2(2) where the kernel
+ * offers it, else with epoll_wait(2) and the wait rounded up to the next millisecond (kernels
+ * before 5.11, or a container whose seccomp filter refuses the call). Timers with the same
+ * deadline fire in registration order; a deadline already past fires on the loop's next
+ * iteration. Deadlines are compared by difference, as {@code System.nanoTime()} requires,
+ * so they must lie within about 290 years of the present.
+ *
+ * <p>{@link #register()} and {@link #unregister()} belong to the registering thread; it may
+ * unregister a timer from any handler of its loop (the timer then does not fire), and a
+ * timer can be dropped in its own handler and garbage-collected. A registered timer keeps
+ * {@link EventLoop#run()} going, which is how a timer bounds a run.
+ */
+public final class Timer {
+    /** Durations are capped here (about 73 years) so deadline differences cannot overflow. */
+    private static final long MAX_DELAY_NANOS = Long.MAX_VALUE >> 2;
+
+    private final Runnable handler;
+    /** The deadline on the System.nanoTime() clock; meaningful once {@link #hasDeadline} is set. */
+    private long deadline;
+    private boolean hasDeadline;
+
+    /** The current registration, or null. Written by the registering thread only (volatile for {@link #isRegistered()}). */
+    private volatile Registration registration;
+
+    /**
+     * Creates an unregistered timer with no deadline.
+     *
+     * @param handler what to run when the timer fires
+     */
+    public Timer(Runnable handler) {
+        this.handler = Objects.requireNonNull(handler, "handler");
+    }
+
+    /**
+     * Sets the deadline to {@code nanoTime}, a value on the {@link System#nanoTime()} clock
+     * (for example {@code EventLoop.current().now() + 5_000_000} for 5 ms after the current
+     * iteration started). A past value fires on the next iteration after registering.
+     *
+     * @return this timer
+     * @throws IllegalStateException while registered: unregister first, or set the next
+     *     deadline from the handler, where the timer has already been unregistered
+     */
+    public Timer expiresAt(long nanoTime) {
+        requireUnregistered("expiresAt");
+        deadline = nanoTime;
+        hasDeadline = true;
+        return this;
+    }
+
+    /**
+     * Sets the deadline to {@code delay} after now ({@code System.nanoTime()} at this call).
+     * Zero or negative delays fire on the next iteration after registering; delays beyond
+     * about 73 years are treated as 73 years.
+     *
+     * @return this timer
+     * @throws IllegalStateException while registered (see {@link #expiresAt(long)})
+     */
+    public Timer expiresAfter(Duration delay) {
+        Objects.requireNonNull(delay, "delay");
+        requireUnregistered("expiresAfter");
+        long nanos;
+        try {
+            nanos = Math.min(delay.toNanos(), MAX_DELAY_NANOS);
+        } catch (ArithmeticException tooLong) {
+            nanos = delay.isNegative() ? -MAX_DELAY_NANOS : MAX_DELAY_NANOS;
+        }
+        deadline = System.nanoTime() + Math.max(nanos, -MAX_DELAY_NANOS);
+        hasDeadline = true;
+        return this;
+    }
+
+    /**
+     * The deadline on the {@link System#nanoTime()} clock.
+     *
+     * @throws IllegalStateException if no deadline was set
+     */
+    public long deadline() {
+        if (!hasDeadline) {
+            throw new IllegalStateException("this Timer has no deadline yet: call expiresAt or expiresAfter");
+        }
+        return deadline;
+    }
+
+    /**
+     * Registers in the calling thread's loop (iv_timer_register): the handler runs once the
+     * deadline has passed.
+     *
+     * @throws IllegalStateException if already registered, if no deadline was set, or if
+     *     this thread has no open loop
+     */
+    public void register() {
+        Registration current = registration;
+        if (current != null) {
+            throw new IllegalStateException("Timer.register() on a timer that is already registered"
+                    + " (in the loop of thread \"" + current.loop().owner().getName() + "\"): call unregister() first");
+        }
+        if (!hasDeadline) {
+            throw new IllegalStateException("Timer.register() on a timer with no deadline:"
+                    + " call expiresAt(nanoTime) or expiresAfter(duration) first");
+        }
+        Registration fresh = new Registration(this, EventLoop.coreForRegister("Timer"));
+        fresh.arm(deadline);
+        registration = fresh;
+    }
+
+    /**
+     * Unregisters (iv_timer_unregister): the timer will not fire for this registration.
+     *
+     * @throws IllegalStateException if not registered (it has fired already, or was never
+     *     registered), or called on another thread than the registering one
+     */
+    public void unregister() {
+        Registration current = registration;
+        if (current == null) {
+            throw new IllegalStateException("Timer.unregister() on a timer that is not registered"
+                    + " (it has fired already, or was never registered)");
+        }
+        current.loop().checkOwner("Timer.unregister()");
+        current.detach();
+    }
+
+    /** Whether the timer is registered and has not fired yet. Any thread. */
+    public boolean isRegistered() {
+        return registration != null;
+    }
+
+    private void requireUnregistered(String method) {
+        Registration current = registration;
+        if (current != null) {
+            throw new IllegalStateException("Timer." + method + "() on a registered timer: unregister() it first,"
+                    + " or set the next deadline from its handler, where it is already unregistered");
+        }
+    }
+
+    /** One registration: an entry in the loop's timer heap. */
+    private static final class Registration extends Source {
+        private final Timer owner;
+
+        Registration(Timer owner, Loop loop) {
+            super(loop);
+            this.owner = owner;
+        }
+
+        void arm(long deadline) {
+            attach();
+            armTimer(deadline);
+        }
+
+        Loop loop() {
+            return loop;
+        }
+
+        /** One-shot: unregister first, so the handler may set a new deadline and register again. */
+        @Override
+        protected void due() {
+            detach();
+            owner.handler.run();
+        }
+
+        @Override
+        protected void released() {
+            if (owner.registration == this) {
+                owner.registration = null;
+            }
+        }
+    }
+}
