@@ -3,9 +3,10 @@ package io.jivykis.internal;
 /**
  * The JNI binding of epoll_pwait2(2), bound by the shim's {@code JNI_OnLoad} like
  * {@link Native}. No static initialiser: the class is found (and initialised) while the
- * library is being loaded. Call {@link Native#ensureLoaded()} before using it.
+ * library is being loaded. Call {@link Native#ensureLoaded()} before using it. Not public: it
+ * writes to a raw address, which only {@link Epoll} may hand it.
  */
-public final class TimedWaitNative {
+final class TimedWaitNative {
     private TimedWaitNative() {}
 
     /**
@@ -13,5 +14,5 @@ public final class TimedWaitNative {
      * (negative: forever): the count, or a negative errno (EINTR returned; ENOSYS or EPERM
      * when the kernel or a seccomp filter refuses the call).
      */
-    public static native int epollWaitNanos(int epfd, long address, int maxEvents, long timeoutNanos);
+    static native int epollWaitNanos(int epfd, long address, int maxEvents, long timeoutNanos);
 }

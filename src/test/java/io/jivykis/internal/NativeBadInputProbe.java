@@ -85,6 +85,24 @@ public final class NativeBadInputProbe {
             expect("epollWait(maxEvents=" + max + ")", () -> Native.epollWait(epfd, address, max, 0), r -> r == -einval);
         }
         expect("epollWait(address=0)", () -> Native.epollWait(epfd, 0, 16, 0), r -> r == 0 || r == -Linux.named("EFAULT"));
+        // epoll_pwait2: the same checks; a kernel or filter that refuses the call answers ENOSYS or EPERM.
+        long enosys = -Linux.ENOSYS;
+        long eperm = -Linux.EPERM;
+        for (int fd : badFds) {
+            expect("epollWaitNanos(epfd=" + fd + ")", () -> TimedWaitNative.epollWaitNanos(fd, address, 16, 1),
+                    r -> r == -ebadf || r == enosys || r == eperm);
+        }
+        expect("epollWaitNanos(epfd=pipe)", () -> TimedWaitNative.epollWaitNanos(pipeRead, address, 16, 1),
+                r -> r == -einval || r == enosys || r == eperm);
+        for (int max : new int[] {0, -1, Integer.MIN_VALUE}) {
+            expect("epollWaitNanos(maxEvents=" + max + ")", () -> TimedWaitNative.epollWaitNanos(epfd, address, max, 1),
+                    r -> r == -einval || r == enosys || r == eperm);
+        }
+        expect("epollWaitNanos(address=0)", () -> TimedWaitNative.epollWaitNanos(epfd, 0, 16, 1),
+                r -> r == 0 || r == -Linux.named("EFAULT") || r == enosys || r == eperm);
+        expect("epollWaitNanos(timeout=1 s + 1 ns, nothing ready)",
+                () -> TimedWaitNative.epollWaitNanos(epfd, address, 16, 1_000_000_001L),
+                r -> r == 0 || r == enosys || r == eperm);
         expect("bufferAddress(null)", () -> Native.bufferAddress(null), r -> r == -einval);
         expect("bufferAddress(heap buffer)", () -> Native.bufferAddress(ByteBuffer.allocate(64)), r -> r == -einval);
         expect("constant(null)", () -> Native.constant(null), r -> r == Long.MIN_VALUE);

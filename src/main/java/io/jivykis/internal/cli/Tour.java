@@ -151,6 +151,8 @@ final class Tour {
         loop.run();
         killer.join();
         say("unregistered it: SIGUSR1 has its previous disposition back");
+    }
+
     /** As ivykis's own tests do: a timer ends a run that would otherwise wait forever. */
     private void timerBoundsTheRun(EventLoop loop) {
         EventRaw neverPosted = new EventRaw(() -> { });
