@@ -35,8 +35,7 @@ static jint restore(JNIEnv *env, jclass cls, jint signum)
 static jint publish(JNIEnv *env, jclass cls, jint signum, jint slot, jint fd, jboolean is_pipe)
 {
 	(void)env; (void)cls;
-	if (!valid_signal(signum) || slot < 0 || slot >= JIVYKIS_SIGNAL_SLOTS || fd < 0 ||
-	    fd > (1 << 29))
+	if (!valid_signal(signum) || slot < 0 || slot >= JIVYKIS_SIGNAL_SLOTS || fd < 0)
 		return -EINVAL;
 	jivykis_signal_publish(signum, slot, fd, is_pipe == JNI_TRUE);
 	return 0;

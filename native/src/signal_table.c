@@ -2,7 +2,7 @@
  * The native signal handler and the lock-free table it reads.
  *
  * For each signal there is a row of JIVYKIS_SIGNAL_SLOTS slots. A slot holds 0 (empty) or
- * one published event descriptor, encoded as ((fd + 1) << 1) | is_pipe. When the signal
+ * one published event descriptor, encoded as ((fd + 1) << 1) | is_pipe in 64 bits (any fd fits). When the signal
  * arrives, the handler writes every published descriptor of its row with the one post
  * primitive (jivykis_post_kind) and does nothing else: no lock, no allocation, errno saved
  * and restored. Which descriptors are published (all registrations of the signal up to
@@ -57,8 +57,9 @@ void jivykis_signal_test_hook(int stage);
 #endif
 
 _Static_assert(ATOMIC_INT_LOCK_FREE == 2, "the signal handler needs lock-free atomic int");
+_Static_assert(ATOMIC_LLONG_LOCK_FREE == 2, "the signal handler needs lock-free atomic long long");
 
-static _Atomic int slots[NSIG][JIVYKIS_SIGNAL_SLOTS];
+static _Atomic long long slots[NSIG][JIVYKIS_SIGNAL_SLOTS];
 /* Per signal, one past the highest slot ever published: the handler scans no further. */
 static _Atomic int used[NSIG];
 static _Atomic unsigned epoch;
@@ -78,10 +79,10 @@ static void handle(int signum)
 	if (getpid() == atomic_load(&owner_pid)) {
 		int n = atomic_load(&used[signum]);
 		for (int i = 0; i < n; i++) {
-			int value = atomic_load(&slots[signum][i]);
+			long long value = atomic_load(&slots[signum][i]);
 			if (value != 0) {
 				TEST_HOOK(1);
-				(void)jivykis_post_kind((value >> 1) - 1, value & 1);
+				(void)jivykis_post_kind((int)((value >> 1) - 1), (int)(value & 1));
 			}
 		}
 	}
@@ -125,7 +126,7 @@ void jivykis_signal_publish(int signum, int slot, int fd, int is_pipe)
 	/* Grow the scan limit before the slot is filled, so the handler cannot miss it. */
 	if (atomic_load(&used[signum]) <= slot)
 		atomic_store(&used[signum], slot + 1);
-	atomic_store(&slots[signum][slot], ((fd + 1) << 1) | (is_pipe ? 1 : 0));
+	atomic_store(&slots[signum][slot], (((long long)fd + 1) << 1) | (is_pipe ? 1 : 0));
 }
 
 void jivykis_signal_clear(int signum, int slot)

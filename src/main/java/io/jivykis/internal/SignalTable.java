@@ -82,7 +82,12 @@ public final class SignalTable {
                     descriptor.backend() == Backend.PIPE);
             row.slots.set(slot);
             row.order.add(entry);
-            republish(row);
+            try {
+                republish(row);
+            } catch (RuntimeException e) {
+                remove(entry);
+                throw e;
+            }
             return entry;
         }
     }

@@ -198,7 +198,7 @@ public final class NativeBadInputProbe {
             expect("publish(slot " + slot + ")", () -> SignalNative.publish(usr1, slot, efd, false), r -> r == -einval);
             expect("clear(slot " + slot + ")", () -> SignalNative.clear(usr1, slot), r -> r == -einval);
         }
-        for (int fd : new int[] {-1, Integer.MIN_VALUE, huge}) {
+        for (int fd : new int[] {-1, Integer.MIN_VALUE}) {
             expect("publish(fd " + fd + ")", () -> SignalNative.publish(usr1, 0, fd, true), r -> r == -einval);
         }
         expect("kill(no such pid)", () -> SignalNative.kill(Integer.MAX_VALUE, 0), r -> r == -Linux.named("ESRCH"));
