@@ -21,11 +21,16 @@ public abstract class DescriptorSource extends Source {
     }
 
     /**
-     * Attaches to the loop and adds the descriptor to its epoll set. On failure the source is
-     * detached again (which closes the descriptor) and the exception propagates.
+     * Attaches to the loop and adds the descriptor to its epoll set. On failure nothing is
+     * left registered or open (the descriptor is closed) and the exception propagates.
      */
     protected final void open() {
-        attach();
+        try {
+            attach();
+        } catch (RuntimeException e) {
+            descriptor.close();
+            throw e;
+        }
         try {
             loop.epoll().add(descriptor.readFd(), Linux.EPOLLIN, token());
             watched = true;
