@@ -36,6 +36,24 @@ static inline void bench_die(const char *call)
 	exit(1);
 }
 
+/* CPU time of the calling thread: leaves out time spent waiting for a CPU on a busy machine. */
+static inline long long bench_thread_cpu_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* The result line plus cpu_ns_per_op, for single-threaded cases. */
+static inline void bench_report_cpu(const char *name, long long ops, long long elapsed_ns, long long cpu_ns)
+{
+	double ns_per_op = ops > 0 ? (double)elapsed_ns / (double)ops : 0.0;
+	double ops_per_sec = elapsed_ns > 0 ? (double)ops * 1e9 / (double)elapsed_ns : 0.0;
+	printf("name=%s impl=c-raw ops=%lld ns_per_op=%.1f ops_per_sec=%.0f cpu_ns_per_op=%.1f\n",
+	       name, ops, ns_per_op, ops_per_sec, ops > 0 ? (double)cpu_ns / (double)ops : 0.0);
+	fflush(stdout);
+}
+
 static inline void bench_report(const char *name, long long ops, long long elapsed_ns)
 {
 	double ns_per_op = ops > 0 ? (double)elapsed_ns / (double)ops : 0.0;

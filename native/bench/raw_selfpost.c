@@ -40,9 +40,11 @@ int main(int argc, char **argv)
 		bench_die("epoll_ctl");
 
 	run(efd, epfd, bench_now_ns() + (long long)(seconds * 0.25e9));
+	long long start_cpu = bench_thread_cpu_ns();
 	long long start = bench_now_ns();
 	long long ops = run(efd, epfd, start + (long long)(seconds * 1e9));
-	bench_report("selfpost", ops, bench_now_ns() - start);
+	long long elapsed = bench_now_ns() - start;
+	bench_report_cpu("selfpost", ops, elapsed, bench_thread_cpu_ns() - start_cpu);
 	close(efd);
 	close(epfd);
 	return 0;

@@ -2,13 +2,18 @@ package io.jivykis.internal.bench;
 
 import io.jivykis.EventLoop;
 import io.jivykis.EventRaw;
+import io.jivykis.internal.Errors;
+import io.jivykis.internal.Native;
 import io.jivykis.internal.ResourceLimitNative;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 
 /**
  * scale: N registered EventRaws in one loop; each handler posts a randomly chosen object, so
- * the loop keeps dispatching across the whole set. ops = handler calls. Also measured: the
+ * the loop keeps dispatching across the whole set. ops = handler calls, with in-process
+ * posts ({@code EventRaw.post()} on the loop thread). The extra {@code fd_ns_per_op} is the
+ * same chain with foreign posts instead: each handler writes the next object's descriptor,
+ * as another process would, so every call goes through epoll_wait and a drain. Also measured: the
  * time to register and unregister one object, and the heap each registered object retains
  * (the object, its registration and descriptor record, its slot in the loop's table; the
  * handler is shared, as it is the user's, not the library's).
@@ -22,6 +27,9 @@ final class ScaleBench {
     private long calls;
     private long deadline;
     private long random = 0x9E3779B97F4A7C15L;
+    /** The descriptors to write in foreign-post mode, else null. */
+    private int[] descriptors;
+    private boolean pipes;
 
     private ScaleBench(EventLoop loop, int count) {
         this.loop = loop;
@@ -43,7 +51,13 @@ final class ScaleBench {
         x ^= x >>> 7;
         x ^= x << 17;
         random = x;
-        events[(int) ((x >>> 1) % events.length)].post();
+        int next = (int) ((x >>> 1) % events.length);
+        if (descriptors == null) {
+            events[next].post();
+        } else {
+            int rc = pipes ? Native.pipePost(descriptors[next]) : Native.eventfdPost(descriptors[next]);
+            Errors.check("write(" + descriptors[next] + ")", rc);
+        }
     }
 
     private long runFor(long nanos) {
@@ -87,9 +101,25 @@ final class ScaleBench {
             long heapPerObject = (settledHeap(memory) - heapBefore) / count;
 
             bench.runFor(timing.warmupNanos());
+            long startCpu = ThreadClock.cpuNanos();
             long start = System.nanoTime();
             long ops = bench.runFor(timing.measureNanos());
             long elapsed = System.nanoTime() - start;
+            double cpuPerOp = ThreadClock.perOp(startCpu, ThreadClock.cpuNanos(), ops);
+
+            // The same chain through the descriptors, for half the time (each call is a
+            // write, an epoll_wait and a read, so fewer calls are needed to measure it).
+            bench.descriptors = new int[count];
+            for (int i = 0; i < count; i++) {
+                bench.descriptors[i] = bench.events[i].fd();
+            }
+            bench.pipes = impl == Impl.JIVYKIS_PIPE;
+            bench.runFor(timing.warmupNanos() / 2);
+            long fdStartCpu = ThreadClock.cpuNanos();
+            long fdStart = System.nanoTime();
+            long fdOps = bench.runFor(timing.measureNanos() / 2);
+            long fdElapsed = System.nanoTime() - fdStart;
+            double fdCpuPerOp = ThreadClock.perOp(fdStartCpu, ThreadClock.cpuNanos(), fdOps);
 
             long unregisterStart = System.nanoTime();
             for (EventRaw event : bench.events) {
@@ -98,6 +128,9 @@ final class ScaleBench {
             long unregisterNanos = System.nanoTime() - unregisterStart;
             BenchResult result = new BenchResult("scale", impl.label(), ops, elapsed)
                     .with("objects", count)
+                    .with("cpu_ns_per_op", cpuPerOp, 1)
+                    .with("fd_ns_per_op", fdOps == 0 ? 0 : (double) fdElapsed / fdOps, 1)
+                    .with("fd_cpu_ns_per_op", fdCpuPerOp, 1)
                     .with("register_unregister_ns", (registerNanos + unregisterNanos) / count);
             // One object's retained heap is below the noise of a heap measurement.
             return count >= 1_000 ? result.with("heap_bytes_per_object", heapPerObject) : result;

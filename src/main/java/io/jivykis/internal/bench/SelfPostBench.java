@@ -47,14 +47,16 @@ final class SelfPostBench {
             SelfPostBench bench = new SelfPostBench(loop, impl);
             bench.runFor(timing.warmupNanos());
             long bytes = AllocationProbe.currentThreadBytes();
+            long startCpu = ThreadClock.cpuNanos();
             long start = System.nanoTime();
             long ops = bench.runFor(timing.measureNanos());
             long elapsed = System.nanoTime() - start;
+            double cpuPerOp = ThreadClock.perOp(startCpu, ThreadClock.cpuNanos(), ops);
             if (allocation != null) {
                 allocation.record(AllocationProbe.currentThreadBytes() - bytes, ops);
             }
             bench.event.unregister();
-            return new BenchResult("selfpost", impl.label(), ops, elapsed);
+            return new BenchResult("selfpost", impl.label(), ops, elapsed).with("cpu_ns_per_op", cpuPerOp, 1);
         }
     }
 }

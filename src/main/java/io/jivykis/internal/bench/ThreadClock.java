@@ -1,0 +1,26 @@
+package io.jivykis.internal.bench;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+
+/**
+ * The calling thread's CPU time (user and system). On a machine shared with other work, a
+ * single-threaded case's CPU time per operation leaves out the time the thread spent waiting
+ * for a CPU, which wall-clock time includes.
+ */
+final class ThreadClock {
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private static final boolean SUPPORTED = THREADS.isCurrentThreadCpuTimeSupported();
+
+    private ThreadClock() {}
+
+    /** Nanoseconds of CPU the calling thread has used, or -1 when the JVM cannot tell. */
+    static long cpuNanos() {
+        return SUPPORTED ? THREADS.getCurrentThreadCpuTime() : -1;
+    }
+
+    /** CPU nanoseconds per op between two readings, or 0 when unknown. */
+    static double perOp(long startCpu, long endCpu, long ops) {
+        return startCpu < 0 || ops == 0 ? 0 : (double) (endCpu - startCpu) / ops;
+    }
+}
