@@ -13,7 +13,9 @@ import java.util.concurrent.atomic.AtomicReference;
 final class BurstBench {
     /** Handler calls; written by the loop thread only (a release store is enough for the poster's reads). */
     private final AtomicLong handled = new AtomicLong();
-    private final EventRaw target = new EventRaw(() -> handled.lazySet(handled.get() + 1));
+    private final Runnable count = () -> handled.lazySet(handled.get() + 1);
+    /** Written by the loop thread before the poster starts (Thread.start publishes it). */
+    private Target target;
     private final EventRaw stop = new EventRaw(() -> EventLoop.current().quit());
 
     private long posts;
@@ -39,7 +41,7 @@ final class BurstBench {
     }
 
     private long postFor(long nanos) {
-        EventRaw event = target;
+        Target event = target;
         long deadline = System.nanoTime() + nanos;
         long count = 0;
         do {
@@ -63,8 +65,8 @@ final class BurstBench {
             throws InterruptedException {
         try (EventLoop loop = EventLoop.open()) {
             BurstBench bench = new BurstBench();
-            impl.register(bench.target);
-            impl.register(bench.stop);
+            bench.target = impl.open(bench.count);
+            bench.stop.register();
             AtomicReference<Throwable> failure = new AtomicReference<>();
             Thread poster = new Thread(() -> bench.post(timing, perPost), "bench-poster");
             poster.setUncaughtExceptionHandler((t, e) -> failure.set(e));

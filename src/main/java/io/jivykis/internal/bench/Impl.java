@@ -28,6 +28,16 @@ enum Impl {
         return label;
     }
 
+    /**
+     * Creates an object of this impl with {@code handler} and registers it in the calling
+     * thread's loop.
+     */
+    Target open(Runnable handler) {
+        EventRaw event = new EventRaw(handler);
+        register(event);
+        return new Target.Raw(event);
+    }
+
     /** Registers {@code event} in the calling thread's loop with this impl's backend. */
     void register(EventRaw event) {
         withBackend(() -> {

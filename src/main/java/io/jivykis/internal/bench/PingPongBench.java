@@ -1,7 +1,6 @@
 package io.jivykis.internal.bench;
 
 import io.jivykis.EventLoop;
-import io.jivykis.EventRaw;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -11,8 +10,10 @@ import java.util.concurrent.TimeUnit;
  */
 final class PingPongBench {
     private final EventLoop loop;
-    private final EventRaw ping;
-    private final CompletableFuture<EventRaw> pong = new CompletableFuture<>();
+    private final Target ping;
+    private final CompletableFuture<Target> pongReady = new CompletableFuture<>();
+    /** The pong thread's object, taken from pongReady before the first post (ping thread only). */
+    private Target pong;
     private long rounds;
     private long deadline;
     /** Set by the ping thread before its last post; read by the pong thread's handler. */
@@ -20,34 +21,32 @@ final class PingPongBench {
 
     private PingPongBench(EventLoop loop, Impl impl) {
         this.loop = loop;
-        this.ping = new EventRaw(this::onPing);
-        impl.register(ping);
+        this.ping = impl.open(this::onPing);
     }
 
     private void onPing() {
         if ((++rounds & 255) == 0 && System.nanoTime() >= deadline) {
             loop.quit();
         } else {
-            pong.join().post();
+            pong.post();
         }
     }
 
     /** The pong side: a loop on its own thread whose handler answers until told to stop. */
     private void pongThread(Impl impl) {
         try (EventLoop pongLoop = EventLoop.open()) {
-            EventRaw[] self = new EventRaw[1];
-            self[0] = new EventRaw(() -> {
+            Target[] self = new Target[1];
+            self[0] = impl.open(() -> {
                 if (stop) {
                     self[0].unregister();
                 } else {
                     ping.post();
                 }
             });
-            impl.register(self[0]);
-            pong.complete(self[0]);
+            pongReady.complete(self[0]);
             pongLoop.run();
         } catch (RuntimeException | Error e) {
-            pong.completeExceptionally(e);
+            pongReady.completeExceptionally(e);
             throw e;
         }
     }
@@ -55,7 +54,8 @@ final class PingPongBench {
     private long runFor(long nanos) {
         long before = rounds;
         deadline = System.nanoTime() + nanos;
-        pong.join().post();
+        pong = pongReady.join();
+        pong.post();
         loop.run();
         return rounds - before;
     }
@@ -74,8 +74,8 @@ final class PingPongBench {
                 return new BenchResult("pingpong", impl.label(), ops, elapsed);
             } finally {
                 bench.stop = true;
-                if (bench.pong.isDone() && !bench.pong.isCompletedExceptionally()) {
-                    bench.pong.join().post();
+                if (bench.pongReady.isDone() && !bench.pongReady.isCompletedExceptionally()) {
+                    bench.pongReady.join().post();
                 }
                 pongThread.join(TimeUnit.SECONDS.toMillis(10));
                 bench.ping.unregister();

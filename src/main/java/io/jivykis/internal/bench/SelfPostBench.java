@@ -1,7 +1,6 @@
 package io.jivykis.internal.bench;
 
 import io.jivykis.EventLoop;
-import io.jivykis.EventRaw;
 
 /**
  * selfpost: a handler re-posts its own object, so every post comes from the loop's own
@@ -9,14 +8,13 @@ import io.jivykis.EventRaw;
  */
 final class SelfPostBench {
     private final EventLoop loop;
-    private final EventRaw event;
+    private final Target event;
     private long calls;
     private long deadline;
 
     private SelfPostBench(EventLoop loop, Impl impl) {
         this.loop = loop;
-        this.event = new EventRaw(this::handle);
-        impl.register(event);
+        this.event = impl.open(this::handle);
     }
 
     private void handle() {

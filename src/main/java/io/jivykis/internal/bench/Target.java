@@ -1,0 +1,34 @@
+package io.jivykis.internal.bench;
+
+import io.jivykis.EventRaw;
+
+/**
+ * A registered object a case posts to, whatever its kind (an EventRaw on either backend, or
+ * the in-process Event), so the in-process cases are written once for every impl.
+ */
+abstract class Target {
+    /** Posts the object (any thread). */
+    abstract void post();
+
+    /** Unregisters it (its loop's thread). */
+    abstract void unregister();
+
+    /** An EventRaw target. */
+    static final class Raw extends Target {
+        final EventRaw event;
+
+        Raw(EventRaw event) {
+            this.event = event;
+        }
+
+        @Override
+        void post() {
+            event.post();
+        }
+
+        @Override
+        void unregister() {
+            event.unregister();
+        }
+    }
+}
