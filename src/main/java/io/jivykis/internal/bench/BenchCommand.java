@@ -39,6 +39,9 @@ public final class BenchCommand {
         CASES.put("alloc", (impl, timing, results, notes) -> results.accept(AllocBench.run(impl, timing)));
     }
 
+    /** The cases that need each object's own descriptor, so they run on EventRaw impls only. */
+    private static final List<String> DESCRIPTOR_CASES = List.of("xproc", "signal", "scale");
+
     /** The cases that have a raw C comparison program. */
     private static final List<String> RAW_PROGRAMS = List.of("selfpost", "pingpong", "xproc", "signal");
 
@@ -141,6 +144,9 @@ public final class BenchCommand {
             for (String name : names) {
                 Map<String, Double> nsPerOp = new LinkedHashMap<>();
                 for (Impl impl : Impl.values()) {
+                    if (!impl.hasDescriptor() && DESCRIPTOR_CASES.contains(name)) {
+                        continue;
+                    }
                     try {
                         CASES.get(name).run(impl, timing, result -> print(result.line(), nsPerOp),
                                 note -> out.println("# " + note));

@@ -1,19 +1,23 @@
 package io.jivykis.internal.bench;
 
 import io.jivykis.Backend;
+import io.jivykis.Event;
 import io.jivykis.EventRaw;
 import io.jivykis.internal.EventDescriptor;
 import java.util.Locale;
 import java.util.function.Supplier;
 
 /**
- * The jivykis implementations a case can run on. The EventRaw backend is chosen by the
+ * The jivykis implementations a case can run on: an EventRaw on either backend, or the
+ * in-process Event. The EventRaw backend is chosen by the
  * system property {@code jivykis.backend}, which the library reads at each register, so the
  * bench sets it around its own registrations and restores it afterwards.
  */
 enum Impl {
     JIVYKIS_EVENTFD("jivykis-eventfd", Backend.EVENTFD),
-    JIVYKIS_PIPE("jivykis-pipe", Backend.PIPE);
+    JIVYKIS_PIPE("jivykis-pipe", Backend.PIPE),
+    /** The in-process Event: no descriptor of its own, so only the in-process cases apply. */
+    JIVYKIS_EVENT("jivykis-event", null);
 
     private final String label;
     private final Backend backend;
@@ -21,6 +25,11 @@ enum Impl {
     Impl(String label, Backend backend) {
         this.label = label;
         this.backend = backend;
+    }
+
+    /** Whether each object has a descriptor of its own (an EventRaw), which some cases need. */
+    boolean hasDescriptor() {
+        return backend != null;
     }
 
     /** The name printed as {@code impl=}. */
@@ -33,6 +42,11 @@ enum Impl {
      * thread's loop.
      */
     Target open(Runnable handler) {
+        if (backend == null) {
+            Event event = new Event(handler);
+            event.register();
+            return new Target.InProcess(event);
+        }
         EventRaw event = new EventRaw(handler);
         register(event);
         return new Target.Raw(event);
@@ -40,6 +54,9 @@ enum Impl {
 
     /** Registers {@code event} in the calling thread's loop with this impl's backend. */
     void register(EventRaw event) {
+        if (backend == null) {
+            throw new IllegalStateException(label + " has no descriptor backend: it registers Events, not EventRaws");
+        }
         withBackend(() -> {
             event.register();
             return null;
@@ -52,6 +69,9 @@ enum Impl {
 
     /** Runs {@code action} with {@code jivykis.backend} naming this impl's backend, then restores it. */
     <T> T withBackend(Supplier<T> action) {
+        if (backend == null) {
+            return action.get();
+        }
         String previous = System.getProperty(EventDescriptor.BACKEND_PROPERTY);
         System.setProperty(EventDescriptor.BACKEND_PROPERTY, backend.name().toLowerCase(Locale.ROOT));
         try {

@@ -1,5 +1,6 @@
 package io.jivykis.internal.bench;
 
+import io.jivykis.Event;
 import io.jivykis.EventRaw;
 
 /**
@@ -18,6 +19,25 @@ abstract class Target {
         final EventRaw event;
 
         Raw(EventRaw event) {
+            this.event = event;
+        }
+
+        @Override
+        void post() {
+            event.post();
+        }
+
+        @Override
+        void unregister() {
+            event.unregister();
+        }
+    }
+
+    /** An in-process Event target. */
+    static final class InProcess extends Target {
+        final Event event;
+
+        InProcess(Event event) {
             this.event = event;
         }
 
