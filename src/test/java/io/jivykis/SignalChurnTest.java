@@ -10,8 +10,6 @@ import io.jivykis.internal.Linux;
 import io.jivykis.internal.Native;
 import java.util.ArrayDeque;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -40,24 +38,9 @@ class SignalChurnTest {
         String dispositionBefore = SignalTesting.disposition(SIG);
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong kills = new AtomicLong();
-        AtomicInteger keeperCalls = new AtomicInteger();
-        CountDownLatch keeperReady = new CountDownLatch(1);
-        EventRaw[] stopKeeper = new EventRaw[1];
-
-        // A handler in another loop that stays registered throughout, so the native
-        // handler has something to write on every delivery.
-        Thread keeper = new Thread(() -> {
-            try (EventLoop loop = EventLoop.open()) {
-                SignalHandler handler = new SignalHandler(SIG, keeperCalls::incrementAndGet);
-                handler.register();
-                stopKeeper[0] = new EventRaw(() -> EventLoop.current().quit());
-                stopKeeper[0].register();
-                keeperReady.countDown();
-                loop.run();
-            }
-        }, "keeper");
-        keeper.start();
-        assertTrue(keeperReady.await(10, TimeUnit.SECONDS));
+        // Stays registered throughout, so the native handler has something to write on every
+        // delivery and SIGUSR1 stays handled until the last kill has been delivered.
+        SignalKeeper keeper = new SignalKeeper(SIG);
 
         Thread killer = new Thread(() -> {
             while (!stop.get()) {
@@ -96,13 +79,12 @@ class SignalChurnTest {
         } finally {
             stop.set(true);
             killer.join(10_000);
-            stopKeeper[0].post();
-            keeper.join(10_000);
+            keeper.close();
         }
-        assertFalse(killer.isAlive() || keeper.isAlive(), "helper threads did not finish");
+        assertFalse(killer.isAlive(), "the killer thread did not finish");
         assertEquals(0, written, "sentinel descriptors written by a signal handler after unregister");
-        assertTrue(kills.get() > 0 && keeperCalls.get() > 0,
-                "signals were sent (" + kills.get() + ") and handled (" + keeperCalls.get() + ")");
+        assertTrue(kills.get() > 0 && keeper.calls() > 0,
+                "signals were sent (" + kills.get() + ") and handled (" + keeper.calls() + ")");
         SignalTesting.assertNoneLeaked(descriptorsBefore);
         assertEquals(dispositionBefore, SignalTesting.disposition(SIG), "SIGUSR1 disposition after the test");
     }

@@ -140,7 +140,8 @@ class SignalHandlerTest {
         int total = 10_000;
         AtomicInteger sent = new AtomicInteger();
         AtomicInteger calls = new AtomicInteger();
-        try (EventLoop loop = EventLoop.open()) {
+        // The keeper keeps SIGUSR1 handled until the last kill has been delivered (see SignalKeeper).
+        try (SignalKeeper keeper = new SignalKeeper(SIG); EventLoop loop = EventLoop.open()) {
             SignalHandler[] handler = new SignalHandler[1];
             handler[0] = new SignalHandler(SIG, () -> {
                 calls.incrementAndGet();
@@ -172,6 +173,7 @@ class SignalHandlerTest {
         List<Thread> threads = new ArrayList<>();
         List<AtomicInteger> calls = List.of(new AtomicInteger(), new AtomicInteger());
         AtomicReference<Throwable> failure = new AtomicReference<>();
+        SignalKeeper keeper = new SignalKeeper(SIG); // see SignalKeeper: the kills are process-directed
         for (int t = 0; t < 2; t++) {
             AtomicInteger mine = calls.get(t);
             Thread thread = new Thread(() -> {
@@ -201,6 +203,7 @@ class SignalHandlerTest {
         for (Thread thread : threads) {
             join(thread);
         }
+        keeper.close();
         assertEquals(null, failure.get());
         assertTrue(calls.get(0).get() >= 1 && calls.get(1).get() >= 1, "calls: " + calls);
     }
