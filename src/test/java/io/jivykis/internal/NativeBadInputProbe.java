@@ -100,8 +100,8 @@ public final class NativeBadInputProbe {
         }
         expect("epollWaitNanos(address=0)", () -> TimedWaitNative.epollWaitNanos(epfd, 0, 16, 1),
                 r -> r == 0 || r == -Linux.named("EFAULT") || r == enosys || r == eperm);
-        expect("epollWaitNanos(timeout=1 s + 1 ns, nothing ready)",
-                () -> TimedWaitNative.epollWaitNanos(epfd, address, 16, 1_000_000_001L),
+        expect("epollWaitNanos(timeout=1 ms + 1 ns, nothing ready)",
+                () -> TimedWaitNative.epollWaitNanos(epfd, address, 16, 1_000_001L),
                 r -> r == 0 || r == enosys || r == eperm);
         expect("bufferAddress(null)", () -> Native.bufferAddress(null), r -> r == -einval);
         expect("bufferAddress(heap buffer)", () -> Native.bufferAddress(ByteBuffer.allocate(64)), r -> r == -einval);
