@@ -6,6 +6,7 @@ import io.jivykis.EventLoop;
 import io.jivykis.EventOffer;
 import io.jivykis.EventRaw;
 import io.jivykis.Poster;
+import io.jivykis.internal.EventDescriptor;
 import io.jivykis.internal.JavaCommand;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.time.Duration;
 
 /**
@@ -145,8 +147,10 @@ public final class PingPong {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 20000;
         int warmup = args.length > 1 ? Integer.parseInt(args[1]) : 5000;
         Result result = measure(rounds, warmup);
-        System.out.println("jivykis ping-pong (Java loop <-> Java child loop, eventfd/pipe per jivykis.backend) " + result);
+        System.out.println("jivykis-pingpong backend=" + EventDescriptor.configuredBackend().name().toLowerCase(Locale.ROOT)
+                + " (Java loop <-> Java child loop, two processes) " + result);
         if (args.length > 2) {
+            System.out.flush();
             Process c = new ProcessBuilder(args[2], String.valueOf(rounds), String.valueOf(warmup)).inheritIO().start();
             if (c.waitFor() != 0) {
                 throw new UncheckedIOException(new IOException(args[2] + " failed with status " + c.exitValue()));

@@ -1,0 +1,218 @@
+package io.jivykis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jivykis.children.PostingChild;
+import io.jivykis.internal.cli.Main;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * "iv_event_raw_post can be called ... even from a different process": children of every kind
+ * (Java, C, shell with the tool, shell with nothing but printf, the jar's post command) post
+ * to an event they inherited; a child killed mid-stream; the receiver unregistering while the
+ * child keeps posting. Every test runs on both backends and counts descriptors.
+ */
+class CrossProcessPostTest extends BackendCase {
+    private static final int POSTS = 25;
+
+    @TempDir
+    Path tmp;
+
+    /**
+     * Runs {@code command} as a child that posts {@code posts} times with acknowledgements
+     * (its last argument is the FIFO it reads them from), and checks that each post ran the
+     * handler once, on this thread, and that the parent's descriptors are as before.
+     * Returns the child's standard output.
+     */
+    private String postWithAcks(List<String> command, int posts) throws Exception {
+        Path fifo = Children.fifo(tmp.resolve("acks"));
+        Path out = tmp.resolve("out.txt");
+        Path err = tmp.resolve("err.txt");
+        List<String> full = new ArrayList<>(command);
+        full.replaceAll(word -> word.equals("ACKS") ? fifo.toString() : word);
+        try (EventLoop loop = EventLoop.open(); Children.Acks acks = new Children.Acks(fifo, posts)) {
+            EventRaw event = new EventRaw(acks.handler());
+            event.register();
+            Map<Integer, String> before = Fds.libraryKinds();
+            ChildProcess child = new ChildProcessBuilder(full).pass(event, "WAKE")
+                    .redirectOutput(out).redirectError(err).start();
+            Children.runUntilQuitOrExit(loop, child);
+            int status = child.waitFor();
+            String report = "status " + status + ", stdout: " + Children.read(out) + ", stderr: " + Children.read(err);
+            assertEquals(0, status, report);
+            assertEquals(posts, acks.calls.get(), "handler calls; " + report);
+            assertNull(acks.foreignThread, "the handler ran on another thread than the registering one");
+            Fds.assertNoneLeaked(before, "the child exited");
+            event.unregister();
+            return Children.read(out);
+        }
+    }
+
+    @OnBothBackends
+    void aJavaChildPostsAndEveryPostRunsTheHandler(Backend backend) throws Exception {
+        use(backend);
+        String out = postWithAcks(Children.java(PostingChild.class, "WAKE", String.valueOf(POSTS), "ACKS"), POSTS);
+        assertEquals("posted=" + POSTS + " backend=" + backend + "\n", out);
+    }
+
+    @OnBothBackends
+    void aCChildPostsThroughTheSharedLibraryAndSeesOnlyItsDescriptors(Backend backend) throws Exception {
+        use(backend);
+        String out = postWithAcks(List.of(Children.nativeProgram("posting-child").toString(), "WAKE",
+                String.valueOf(POSTS), "ACKS"), POSTS);
+        assertEquals("fds: 0 1 2 3\nposted=" + POSTS + " epipe=0\n", out);
+    }
+
+    @OnBothBackends
+    void aShellChildPostsWithTheJivykisPostTool(Backend backend) throws Exception {
+        use(backend);
+        String script = "exec 4<\"$1\"; i=0; while [ $i -lt \"$2\" ]; do \"$3\" WAKE || exit 1;"
+                + " read ack <&4 || exit 3; i=$((i+1)); done; echo posted=$i";
+        String out = postWithAcks(List.of("/bin/sh", "-c", script, "sh", "ACKS", String.valueOf(POSTS),
+                Children.nativeProgram("jivykis-post").toString()), POSTS);
+        assertEquals("posted=" + POSTS + "\n", out);
+    }
+
+    /** No tool at all: printf writes the eventfd's 8 bytes (or the pipe's 1) to the inherited descriptor. */
+    @OnBothBackends
+    void aShellChildPostsWithPrintfAlone(Backend backend) throws Exception {
+        use(backend);
+        String script = "exec 4<\"$1\"; fd=${JIVYKIS_FD_WAKE#*:}; i=0; while [ $i -lt \"$2\" ]; do"
+                + " case $JIVYKIS_FD_WAKE in"
+                + " eventfd:*) printf '\\001\\000\\000\\000\\000\\000\\000\\000' >&\"$fd\" ;;"
+                + " pipe:*) printf '\\001' >&\"$fd\" ;; esac || exit 1;"
+                + " read ack <&4 || exit 3; i=$((i+1)); done; echo posted=$i";
+        String out = postWithAcks(List.of("/bin/sh", "-c", script, "sh", "ACKS", String.valueOf(POSTS)), POSTS);
+        assertEquals("posted=" + POSTS + "\n", out);
+    }
+
+    /** {@code java -jar jivykis.jar post NAME}, for machines without the C tool (a JVM per post: few posts). */
+    @OnBothBackends
+    void theJarsPostCommandPosts(Backend backend) throws Exception {
+        use(backend);
+        int posts = 2;
+        String script = "exec 4<\"$1\"; shift; i=0; while [ $i -lt " + posts + " ]; do \"$@\" || exit 1;"
+                + " read ack <&4 || exit 3; i=$((i+1)); done; echo posted=$i";
+        List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", script, "sh", "ACKS"));
+        command.addAll(Children.java(Main.class, "post", "WAKE"));
+        assertEquals("posted=" + posts + "\n", postWithAcks(command, posts));
+    }
+
+    /** A child killed mid-stream leaves the receiver working, with every descriptor accounted for. */
+    @OnBothBackends
+    void aChildKilledMidStreamLeavesTheReceiverWorking(Backend backend) throws Exception {
+        use(backend);
+        AtomicInteger calls = new AtomicInteger();
+        try (EventLoop loop = EventLoop.open()) {
+            ChildProcess[] child = new ChildProcess[1];
+            EventRaw event = new EventRaw(() -> {
+                if (calls.incrementAndGet() == 20) {
+                    child[0].destroyForcibly();
+                }
+            });
+            event.register();
+            Map<Integer, String> before = Fds.libraryKinds();
+            child[0] = new ChildProcessBuilder(Children.nativeProgram("posting-child").toString(), "WAKE",
+                    "100000000", "-", "100").pass(event, "WAKE").redirectOutput(tmp.resolve("out")).start();
+            Children.runUntilQuitOrExit(loop, child[0]);
+            assertEquals(128 + 9, child[0].waitFor(), "killed by SIGKILL");
+            assertTrue(calls.get() >= 20, "handler calls: " + calls.get());
+            runPending(loop); // whatever the child wrote before dying
+
+            int afterDeath = calls.get();
+            event.post();
+            runPending(loop);
+            assertEquals(afterDeath + 1, calls.get(), "the event still works after its poster died");
+            Fds.assertNoneLeaked(before, "the child was killed");
+            event.unregister();
+        }
+    }
+
+    /**
+     * The receiver gone: the parent unregisters while the child keeps posting. The child must
+     * neither die of SIGPIPE nor hang. On a pipe the C library sees EPIPE (and says so); on an
+     * eventfd the posts land in the child's own reference to the counter. The Java poster
+     * returns normally on both.
+     */
+    @OnBothBackends
+    void theParentUnregistersWhileTheChildKeepsPosting(Backend backend) throws Exception {
+        use(backend);
+        List<String> cChild = List.of(Children.nativeProgram("posting-child").toString(), "WAKE", "300", "-", "1000");
+        String out = unregisterWhilePosting(cChild);
+        int epipe = Integer.parseInt(out.replaceAll("(?s).*epipe=(\\d+).*", "$1"));
+        int posted = Integer.parseInt(out.replaceAll("(?s).*posted=(\\d+).*", "$1"));
+        assertEquals(300, posted + epipe, out);
+        if (backend == Backend.PIPE) {
+            assertTrue(epipe > 0, "posts after the reader closed must report EPIPE: " + out);
+        } else {
+            assertEquals(0, epipe, out);
+        }
+
+        String javaOut = unregisterWhilePosting(Children.java(PostingChild.class, "WAKE", "300", "-", "1000"));
+        assertEquals("posted=300 backend=" + backend + "\n", javaOut);
+    }
+
+    private String unregisterWhilePosting(List<String> command) throws Exception {
+        Path out = tmp.resolve("unregister-out.txt");
+        AtomicInteger calls = new AtomicInteger();
+        try (EventLoop loop = EventLoop.open()) {
+            Map<Integer, String> before = Fds.libraryKinds();
+            EventRaw[] event = new EventRaw[1];
+            event[0] = new EventRaw(() -> {
+                if (calls.incrementAndGet() == 10) {
+                    event[0].unregister();
+                }
+            });
+            event[0].register();
+            ChildProcess child = new ChildProcessBuilder(command).pass(event[0], "WAKE").redirectOutput(out).start();
+            loop.run(); // returns once the handler unregistered the event
+            assertEquals(10, calls.get());
+            Fds.assertNoneLeaked(before, "the receiver unregistered");
+            int status = child.waitFor();
+            assertEquals(0, status, "the poster must survive its receiver (141 would be SIGPIPE): "
+                    + Children.read(out));
+            return Children.read(out);
+        }
+    }
+
+    /** A missing, malformed or lying JIVYKIS_FD_ variable: the C tool says what is wrong and posts nothing. */
+    @OnBothBackends
+    void theToolRefusesAMissingOrWrongVariable(Backend backend) throws Exception {
+        use(backend);
+        String tool = Children.nativeProgram("jivykis-post").toString();
+        String other = backend == Backend.EVENTFD ? "pipe" : "eventfd";
+        String[][] cases = {
+            {"exec \"$0\" WAKE", "JIVYKIS_FD_WAKE: the variable is not set"},
+            {"JIVYKIS_FD_WAKE=eventfd:x exec \"$0\" WAKE", "JIVYKIS_FD_WAKE=eventfd:x: the name is not [A-Z0-9_]+, or the variable's value is not"},
+            {"JIVYKIS_FD_WAKE=" + other + ":3 exec \"$0\" WAKE", "is not of the announced kind"},
+            {"JIVYKIS_FD_WAKE=eventfd:9 exec \"$0\" WAKE", "is not open for writing"},
+            {"JIVYKIS_FD_WAKE=pipe:1 exec \"$0\" WAKE >/dev/null", "is not of the announced kind"},
+            {"JIVYKIS_FD_WAKE=pipe:0 exec \"$0\" WAKE </dev/null", "is not open for writing"},
+            {"exec \"$0\" wake", "the name is not [A-Z0-9_]+"},
+        };
+        AtomicInteger calls = new AtomicInteger();
+        try (EventLoop loop = EventLoop.open()) {
+            EventRaw event = new EventRaw(calls::incrementAndGet);
+            event.register();
+            for (String[] c : cases) {
+                Path err = tmp.resolve("err.txt");
+                ChildProcessBuilder builder = new ChildProcessBuilder("/bin/sh", "-c", c[0], tool).redirectError(err);
+                if (!c[0].startsWith("exec")) {
+                    builder.pass(event, "OTHER"); // descriptor 3 is a real event of the other kind
+                }
+                assertEquals(1, builder.start().waitFor(), c[0] + ": " + Children.read(err));
+                assertTrue(Children.read(err).contains(c[1]), c[0] + " said: " + Children.read(err));
+            }
+            runPending(loop);
+            assertEquals(0, calls.get(), "a refused variable must post nothing");
+            event.unregister();
+        }
+    }
+}
