@@ -42,7 +42,7 @@ class EventOfferTest extends BackendCase {
         try (EventLoop loop = EventLoop.open(); Children.Acks acks = new Children.Acks(fifo, POSTS)) {
             EventRaw event = new EventRaw(acks.handler());
             event.register();
-            Map<Integer, String> before = Fds.libraryKinds();
+            Map<Integer, String> before = offerKinds();
             EventOffer offer = EventOffer.open(event, socket);
             assertEquals(PosixFilePermissions.fromString("rw-------"), Files.getPosixFilePermissions(socket));
             // Plain ProcessBuilder: the process inherits no descriptor of this one. Files, not
@@ -59,9 +59,21 @@ class EventOfferTest extends BackendCase {
             assertTrue(offer.handedOut() >= 1);
             offer.close();
             assertFalse(Files.exists(socket), "closing the offer removes the socket file");
-            Fds.assertNoneLeaked(before, "the offer closed");
+            assertEquals(before, offerKinds(), "descriptors after the offer closed");
             event.unregister();
         }
+    }
+
+    /**
+     * The kinds of descriptor an offer could leak (its sockets, and copies of the event's
+     * eventfd or epoll instance). Pipes are left out here: the JDK's own process launching,
+     * used to start the unrelated process, was seen to leave a pipe of its own now and then,
+     * and an offer makes no pipe (the event's own pipe is still registered when counted).
+     */
+    private static Map<Integer, String> offerKinds() {
+        Map<Integer, String> fds = Fds.snapshot();
+        fds.values().removeIf(t -> !(t.startsWith("socket:[") || t.startsWith("anon_inode:")));
+        return fds;
     }
 
     @OnBothBackends
