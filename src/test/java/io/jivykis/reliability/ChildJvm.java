@@ -53,6 +53,11 @@ final class ChildJvm {
         cmd.add("--enable-native-access=ALL-UNNAMED");
         cmd.add("-Xmx64m");
         cmd.add("-XX:ErrorFile=" + crashDir.resolve("hs_err_pid%p.log"));
+        // The extra flags of this test run (for instance -Xcheck:jni) apply to children too.
+        String extra = System.getProperty("jivykis.test.childJvmArgs", "").trim();
+        if (!extra.isEmpty()) {
+            cmd.addAll(List.of(extra.split("\\s+")));
+        }
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.addAll(jvmArgs);

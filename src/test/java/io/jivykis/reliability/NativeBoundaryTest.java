@@ -34,6 +34,9 @@ class NativeBoundaryTest {
         assertTrue(result.crashLogs.isEmpty(), "the JVM crashed: " + result);
         assertEquals(0, result.exitCode, "a native answered bad input unexpectedly: " + result);
         assertTrue(result.output.contains("probe complete:"), result.toString());
+        // Under -Xcheck:jni (the Java 25 CI pass) the JVM reports JNI misuse on the output.
+        assertFalse(result.output.contains("WARNING in native method") || result.output.contains("FATAL ERROR in native method"),
+                "JNI misuse reported by -Xcheck:jni: " + result);
 
         // Every native method of the internal package has probe entries: a native added later
         // without bad-input coverage fails here.

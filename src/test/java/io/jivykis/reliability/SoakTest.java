@@ -3,8 +3,12 @@ package io.jivykis.reliability;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jivykis.ChildProcess;
+import io.jivykis.ChildProcessBuilder;
 import io.jivykis.EventLoop;
 import io.jivykis.EventRaw;
+import io.jivykis.SignalHandler;
+import io.jivykis.Signals;
 import io.jivykis.internal.EventDescriptor;
 import io.jivykis.internal.Linux;
 import io.jivykis.internal.Native;
@@ -101,6 +105,19 @@ class SoakTest {
     private long strayBytes;
     private long lostPosts;
     private final List<String> violations = new ArrayList<>();
+    // Child processes posting through passed descriptors, and signals at the loop thread.
+    private final List<ChildProcess> children = new ArrayList<>();
+    private long childrenStarted;
+    private long childPosts;
+    private long childFailures;
+    private long signalsSent;
+    private long signalCalls;
+    private long lostSignals;
+    private long signalChecks;
+    private Process signaller;
+    private String loopTid;
+    private Path postTool;
+    private Path tgkillTool;
     private final ArrayDeque<long[]> sentinels = new ArrayDeque<>();
 
     private volatile boolean stop;
@@ -178,15 +195,17 @@ class SoakTest {
 
         long heapAfter = usedHeapAfterGc();
         int fdsAfter = Descriptors.settledCount(fdsBefore);
-        long posts = inProcessPosts.get() + ownerPosts.get() + foreignPosts.get();
+        long posts = inProcessPosts.get() + ownerPosts.get() + foreignPosts.get() + childPosts;
         String summary = String.format("SOAK seconds=%d objects=%d posters=%d posts=%d (other threads %d,"
                         + " loop thread %d, foreign writes %d, foreign refused after close %d) calls=%d"
                         + " registrations=%d unregistrations=%d loopCloses=%d (quiet %d, abrupt %d)"
+                        + " children=%d (posts %d, failed %d) signals=%d (calls %d, final-signal checks %d, lost %d)"
                         + " sentinels=%d strayBytes=%d strayCalls=%d lostPosts=%d fds before=%d after=%d"
                         + " heapMiB before=%.1f after=%.1f",
                 seconds, OBJECTS, POSTERS, posts, inProcessPosts.get(), ownerPosts.get(), foreignPosts.get(),
                 foreignRefused.get(), calls.get(), registrations, unregistrations, quietEnds + abruptCloses,
-                quietEnds, abruptCloses, sentinelsOpened, strayBytes, strayCalls.get(), lostPosts, fdsBefore,
+                quietEnds, abruptCloses, childrenStarted, childPosts, childFailures, signalsSent, signalCalls,
+                signalChecks, lostSignals, sentinelsOpened, strayBytes, strayCalls.get(), lostPosts, fdsBefore,
                 fdsAfter, heapBefore / 1048576.0, heapAfter / 1048576.0);
         System.out.println(summary);
         Path report = Paths.get("target", "soak-summary.txt");
@@ -196,6 +215,10 @@ class SoakTest {
 
         assertTrue(violations.isEmpty(), "lost posts: " + violations);
         assertEquals(0, lostPosts, summary);
+        assertEquals(0, lostSignals, summary);
+        assertEquals(0, childFailures, "a posting child failed: " + summary);
+        assertTrue(signalCalls <= signalsSent, "more signal handler calls than signals: " + summary);
+        assertTrue(childrenStarted > 0 && signalChecks > 0, "no child or no signal was exercised: " + summary);
         assertEquals(0, strayBytes, "bytes arrived on sentinel pipes (a write after close): " + summary);
         assertEquals(0, strayCalls.get(), "handlers ran for unregistered objects: " + summary);
         assertTrue(calls.get() <= posts, "more handler calls than posts: " + summary);
@@ -206,10 +229,23 @@ class SoakTest {
     }
 
     /** The loop thread: epochs of run() until the deadline, each ending with a loop close. */
-    private void runEpochs(long deadline) throws IOException {
+    private void runEpochs(long deadline) throws IOException, InterruptedException {
         ThreadLocalRandom random = ThreadLocalRandom.current();
+        Path nativeDir = Paths.get(System.getProperty("jivykis.test.nativeDir", "target/native"));
+        postTool = nativeDir.resolve("jivykis-post");
+        tgkillTool = nativeDir.resolve("jivykis-test-tgkill");
+        if (!Files.isExecutable(postTool) || !Files.isExecutable(tgkillTool)) {
+            throw new IllegalStateException("the CMake-built tools " + postTool + " and " + tgkillTool
+                    + " are missing: run the soak through Maven, which builds them");
+        }
+        // "/proc/thread-self" names this thread's kernel task: signals are aimed at it, so they
+        // also interrupt its epoll_wait.
+        loopTid = Files.readSymbolicLink(Paths.get("/proc/thread-self")).getFileName().toString();
         while (System.nanoTime() < deadline) {
             EventLoop loop = EventLoop.open();
+            SignalHandler winch = new SignalHandler(Signals.SIGWINCH, () -> signalCalls++);
+            winch.register();
+            signaller = startSignaller(random.nextInt(10, 200));
             boolean quiet = random.nextBoolean();
             long epochEnd = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100 + random.nextInt(1400));
             for (Obj o : objects) {
@@ -225,6 +261,7 @@ class SoakTest {
                 // pipes; after enough rounds every post made before the pause has been dispatched.
                 if (--fenceRounds[0] == 0) {
                     checkNoLostPost();
+                    checkNoLostSignal();
                     loop.quit();
                 } else {
                     foreignPost(fence[0]);
@@ -245,12 +282,16 @@ class SoakTest {
                     return;
                 }
                 pauseRequested = true;
-                if (paused.get() < POSTERS) {
-                    // Keep dispatching (a poster may be blocked writing a full pipe) until all pause.
+                if (paused.get() < POSTERS || signaller.isAlive() || anyChildAlive()) {
+                    // Keep dispatching (a poster may be blocked writing a full pipe) until all
+                    // posters pause and the children and the signaller are done.
                     Thread.yield();
                     control[0].post();
                     return;
                 }
+                reapChildren();
+                finishSignaller();
+                lastSignal();
                 fenceRounds[0] = OBJECTS / 256 + 3;
                 foreignPost(fence[0]);
             });
@@ -262,6 +303,10 @@ class SoakTest {
                 quietEnds++;
             } else {
                 abruptCloses++;
+                // The signal handler is unregistered with the loop: let the signaller finish
+                // first (SIGWINCH is harmless, but its count should be exact).
+                signaller.waitFor();
+                finishSignaller();
             }
             // Close with objects still registered: close() unregisters them while posters run
             // (in an abrupt end) and write to their own copies of the pipes.
@@ -274,6 +319,15 @@ class SoakTest {
                 }
             }
             loop.close();
+            if (winch.isRegistered()) {
+                throw new IllegalStateException("closing the loop left its SignalHandler registered");
+            }
+            // Children of an abrupt end may still be posting to descriptors closed here: they
+            // hold their own copies, so their posts go nowhere.
+            for (ChildProcess child : children) {
+                child.waitFor();
+            }
+            reapChildren();
             unregistrations += live.size();
             for (Reg r : live) {
                 closeForeign(r);
@@ -317,6 +371,92 @@ class SoakTest {
         }
         while (sentinels.size() > SENTINEL_RING) {
             retireSentinel();
+        }
+        if (random.nextInt(64) == 0) {
+            spawnPostingChild(random);
+        }
+    }
+
+    /** A child (the C tool jivykis-post) that inherits a registered object's descriptor and posts 50 times. */
+    private void spawnPostingChild(ThreadLocalRandom random) {
+        Obj o = objects[random.nextInt(OBJECTS)];
+        Reg r = o.reg;
+        if (r == null) {
+            return;
+        }
+        r.posted.addAndGet(50);
+        childPosts += 50;
+        children.add(new ChildProcessBuilder(postTool.toString(), "-n", "50", "SOAK").pass(o.ev, "SOAK").start());
+        childrenStarted++;
+    }
+
+    private boolean anyChildAlive() {
+        for (ChildProcess child : children) {
+            if (child.isAlive()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Collects the exit codes of finished children (all are finished when called). */
+    private void reapChildren() {
+        try {
+            for (ChildProcess child : children) {
+                if (child.waitFor() != 0) {
+                    childFailures++;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        children.clear();
+    }
+
+    /** Starts the helper that sends {@code count} SIGWINCH to the loop thread, 300 µs apart. */
+    private Process startSignaller(int count) throws IOException {
+        return new ProcessBuilder(tgkillTool.toString(), Long.toString(ProcessHandle.current().pid()), loopTid,
+                Integer.toString(Signals.SIGWINCH), Integer.toString(count), "300").redirectErrorStream(true).start();
+    }
+
+    /** Adds a finished signaller's count to the total. */
+    private void finishSignaller() {
+        try {
+            String out = new String(signaller.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+            signaller.waitFor();
+            signaller.getOutputStream().close();
+            signaller.getInputStream().close();
+            if (signaller.exitValue() != 0 || !out.startsWith("sent ")) {
+                throw new IllegalStateException("the signaller failed: " + out);
+            }
+            signalsSent += Long.parseLong(out.substring("sent ".length()));
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private long signalCallsBeforeLast;
+
+    /** Quiet end: one more signal, sent after every call so far; a call must follow it. */
+    private void lastSignal() {
+        signalCallsBeforeLast = signalCalls;
+        try {
+            signaller = startSignaller(1);
+            signaller.waitFor();
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+        finishSignaller();
+        signalChecks++;
+    }
+
+    private void checkNoLostSignal() {
+        if (signalCalls <= signalCallsBeforeLast) {
+            lostSignals++;
+            if (violations.size() < 10) {
+                violations.add("a SIGWINCH delivered at the quiet end was not followed by a handler call");
+            }
         }
     }
 
