@@ -2,7 +2,10 @@ package io.jivykis;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -40,9 +43,14 @@ final class JavaChild {
         cmd.addAll(jvmArgs);
         cmd.add(mainClass.getName());
         cmd.addAll(List.of(args));
-        Process process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        try {
-            byte[] out = process.getInputStream().readAllBytes();
+        Process process = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        // Close every stream of the child here: left to the garbage collector, their pipes
+        // would close at some later moment, in the middle of another test's descriptor count.
+        try (InputStream in = process.getInputStream();
+                OutputStream stdin = process.getOutputStream();
+                InputStream err = process.getErrorStream()) {
+            byte[] out = in.readAllBytes();
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
                 fail("child JVM " + mainClass.getSimpleName() + " did not finish in 60 s");
             }

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -48,10 +51,8 @@ class NativeLoaderFailureTest {
     @Test
     void aNoexecWorkDirectoryIsReportedAsSuchAndLeftEmpty(@TempDir Path tmp) throws Exception {
         Path mount = Files.createDirectory(tmp.resolve("noexec"));
-        Process mounting = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "noexec,size=16m", "tmpfs", mount.toString())
-                .redirectErrorStream(true).start();
-        String why = new String(mounting.getInputStream().readAllBytes()).trim();
-        assumeTrue(mounting.waitFor() == 0, "cannot mount a noexec tmpfs here (needs root and CAP_SYS_ADMIN): " + why);
+        String why = command("mount", "-t", "tmpfs", "-o", "noexec,size=16m", "tmpfs", mount.toString());
+        assumeTrue(why == null, "cannot mount a noexec tmpfs here (needs root and CAP_SYS_ADMIN): " + why);
         try {
             String failure = failureOf(List.of("-Djivykis.workdir=" + mount), null);
             assertContains(failure, "UnsatisfiedLinkError", "noexec", "-Djivykis.workdir=");
@@ -59,7 +60,19 @@ class NativeLoaderFailureTest {
                 assertEquals(0, left.count(), "the failed load must delete what it extracted");
             }
         } finally {
-            new ProcessBuilder("umount", mount.toString()).inheritIO().start().waitFor();
+            command("umount", mount.toString());
+        }
+    }
+
+    /** Runs a command with its streams closed here; null when it succeeded, else its output. */
+    private static String command(String... words) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(words).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        try (InputStream out = process.getInputStream();
+                OutputStream in = process.getOutputStream();
+                InputStream err = process.getErrorStream()) {
+            String text = new String(out.readAllBytes(), StandardCharsets.UTF_8).trim();
+            return process.waitFor() == 0 ? null : String.join(" ", words) + ": " + text;
         }
     }
 
@@ -79,9 +92,5 @@ class NativeLoaderFailureTest {
     void anUnsupportedPlatformIsNamed() throws Exception {
         String failure = failureOf(List.of("-Dos.arch=riscv64"), null);
         assertContains(failure, "Linux on x86_64", "os.arch=riscv64");
-    }
-
-    static void deleteQuietly(Path path) throws IOException {
-        Files.deleteIfExists(path);
     }
 }
