@@ -45,14 +45,15 @@ public final class DescriptorLimitProbe {
         System.out.println("attached: " + loop.core().attachedCount());
 
         // At the limit, a thread cannot open a loop either: with no descriptor free, epoll
-        // fails; with one free, epoll succeeds and the wake-up eventfd fails, and the epoll
-        // descriptor must be closed again.
-        System.out.println("open-with-none-free: " + openLoopOnAnotherThread());
-        registered.remove(registered.size() - 1).unregister(); // frees 1 (eventfd) or 2 (pipe)
-        int filler = -1;
-        if (args[0].equals("pipe")) {
-            filler = Native.eventfd(); // leave exactly one free
+        // fails; with one free, epoll succeeds and the wake-up descriptor fails, and the epoll
+        // descriptor must be closed again. (A failed pipe2 may have left one free: fill it.)
+        registered.remove(registered.size() - 1).unregister(); // so at least one filler is had
+        List<Integer> fillers = new ArrayList<>();
+        for (int fd = Native.eventfd(); fd >= 0; fd = Native.eventfd()) {
+            fillers.add(fd);
         }
+        System.out.println("open-with-none-free: " + openLoopOnAnotherThread());
+        Native.close(fillers.remove(fillers.size() - 1));
         System.out.println("open-with-one-free: " + openLoopOnAnotherThread());
         int probe = Native.eventfd();
         int second = Native.eventfd();
@@ -61,8 +62,8 @@ public final class DescriptorLimitProbe {
         if (second >= 0) {
             Native.close(second);
         }
-        if (filler >= 0) {
-            Native.close(filler);
+        for (int fd : fillers) {
+            Native.close(fd);
         }
 
         // Freed descriptors can be used again; then everything goes back. Free a few more
