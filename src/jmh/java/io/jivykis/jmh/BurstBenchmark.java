@@ -11,6 +11,7 @@ import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -18,7 +19,7 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * burst: the benchmark thread posts as fast as it can to a loop running on another thread.
- * One operation is one post. jivykis: {@code EventRaw.post()} (mostly coalesced: the object
+ * One operation is one post. jivykis: {@code EventRaw.post()} or {@code Event.post()} (mostly coalesced: the object
  * is already pending). Netty: {@code execute()} of a no-op task (its wake-up is coalesced by
  * a flag; the task is queued every time). NIO: {@code Selector.wakeup()} while another
  * thread selects (coalesced under the selector's lock).
@@ -29,29 +30,28 @@ public class BurstBenchmark {
     /** jivykis: a loop thread with one object whose handler counts. */
     @State(Scope.Benchmark)
     public static class Jivykis {
-        EventRaw target;
+        @Param({"eventraw", "event"})
+        public String kind;
+        Posted target;
         EventRaw stop;
         Thread loopThread;
         long handled;
 
         @Setup(Level.Trial)
         public void open() {
-            CompletableFuture<EventRaw[]> ready = new CompletableFuture<>();
+            CompletableFuture<Posted> ready = new CompletableFuture<>();
+            stop = new EventRaw(() -> EventLoop.current().quit());
             loopThread = new Thread(() -> {
                 try (EventLoop loop = EventLoop.open()) {
-                    EventRaw counter = new EventRaw(() -> handled++);
-                    EventRaw quit = new EventRaw(loop::quit);
-                    counter.register();
-                    quit.register();
-                    ready.complete(new EventRaw[] {counter, quit});
+                    Posted counter = Posted.register(kind, () -> handled++);
+                    stop.register();
+                    ready.complete(counter);
                     loop.run();
                 }
             }, "jivykis-burst-loop");
             loopThread.setDaemon(true);
             loopThread.start();
-            EventRaw[] events = ready.join();
-            target = events[0];
-            stop = events[1];
+            target = ready.join();
         }
 
         @TearDown(Level.Trial)

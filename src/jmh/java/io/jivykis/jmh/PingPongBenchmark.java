@@ -1,7 +1,6 @@
 package io.jivykis.jmh;
 
 import io.jivykis.EventLoop;
-import io.jivykis.EventRaw;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Pipe;
@@ -16,6 +15,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -23,7 +23,7 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * pingpong: two threads, each blocked in its own loop, wake each other in turn. One
- * operation is one round trip. jivykis: two EventLoops posting each other's EventRaw (the
+ * operation is one round trip. jivykis: two EventLoops posting each other's EventRaw or Event (the
  * benchmark thread owns one). Netty: two epoll event loops {@code execute()}-ing a task on
  * each other (a batch per invocation). NIO: two selectors woken with {@code wakeup()}, and
  * two pipes with a one-byte write each way.
@@ -36,29 +36,29 @@ public class PingPongBenchmark {
     /** jivykis: ping is the benchmark thread's loop; pong runs on its own thread. */
     @State(Scope.Thread)
     public static class Jivykis {
+        @Param({"eventraw", "event"})
+        public String kind;
         EventLoop loop;
-        EventRaw ping;
-        EventRaw pong;
+        Posted ping;
+        Posted pong;
         Thread pongThread;
         volatile boolean stop;
 
         @Setup(Level.Trial)
         public void open() throws InterruptedException {
             loop = EventLoop.open();
-            ping = new EventRaw(() -> loop.quit());
-            ping.register();
-            CompletableFuture<EventRaw> ready = new CompletableFuture<>();
+            ping = Posted.register(kind, () -> loop.quit());
+            CompletableFuture<Posted> ready = new CompletableFuture<>();
             pongThread = new Thread(() -> {
                 try (EventLoop pongLoop = EventLoop.open()) {
-                    EventRaw[] self = new EventRaw[1];
-                    self[0] = new EventRaw(() -> {
+                    Posted[] self = new Posted[1];
+                    self[0] = Posted.register(kind, () -> {
                         if (stop) {
                             self[0].unregister();
                         } else {
                             ping.post();
                         }
                     });
-                    self[0].register();
                     ready.complete(self[0]);
                     pongLoop.run();
                 }

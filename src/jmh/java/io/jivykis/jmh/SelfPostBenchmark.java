@@ -1,7 +1,6 @@
 package io.jivykis.jmh;
 
 import io.jivykis.EventLoop;
-import io.jivykis.EventRaw;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Pipe;
@@ -15,6 +14,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -22,7 +22,7 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * selfpost: the loop's own thread posts work to itself, again and again. One operation is
- * one handler call. jivykis: an EventRaw whose handler re-posts it. Netty: a task that
+ * one handler call. jivykis: an EventRaw (or an Event) whose handler re-posts it. Netty: a task that
  * {@code execute()}s itself from inside the event loop (a batch per invocation, handed over
  * once). NIO: {@code Selector.wakeup()} then {@code select()} on the same thread, and a
  * one-byte {@code Pipe} write, {@code select()} and read.
@@ -35,21 +35,22 @@ public class SelfPostBenchmark {
     /** jivykis: the benchmark thread owns the loop; the handler quits after a batch. */
     @State(Scope.Thread)
     public static class Jivykis {
+        @Param({"eventraw", "event"})
+        public String kind;
         EventLoop loop;
-        EventRaw event;
+        Posted event;
         int left;
 
         @Setup(Level.Trial)
         public void open() {
             loop = EventLoop.open();
-            event = new EventRaw(() -> {
+            event = Posted.register(kind, () -> {
                 if (--left == 0) {
                     loop.quit();
                 } else {
                     event.post();
                 }
             });
-            event.register();
         }
 
         @TearDown(Level.Trial)
