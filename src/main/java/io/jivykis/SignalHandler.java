@@ -61,6 +61,11 @@ import java.util.Objects;
  * same, and afterwards the default action is put back, so the signal terminates the
  * process without running shutdown hooks, as {@code -Xrs} promises.
  *
+ * <p><b>After the last unregister</b> the previous disposition applies to every delivery,
+ * including a signal sent earlier but not yet delivered: kill(2) returns before another
+ * thread has taken a process-directed signal. For SIGUSR1, whose default action ends the
+ * process, unregister the last handler only once nobody sends the signal any more.
+ *
  * <p>{@link #register()} and {@link #unregister()} belong to the registering thread, as
  * for {@link EventRaw}; the handler may unregister its own object. Closing the loop
  * unregisters it too.
