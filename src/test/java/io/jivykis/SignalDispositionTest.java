@@ -56,6 +56,11 @@ class SignalDispositionTest {
             command.add("-Xrs");
         }
         command.add("--enable-native-access=ALL-UNNAMED");
+        // The extra flags of this test run (for instance -Xcheck:jni) apply to the child too.
+        String extra = System.getProperty("jivykis.test.childJvmArgs", "").trim();
+        if (!extra.isEmpty()) {
+            command.addAll(List.of(extra.split("\\s+")));
+        }
         command.add("-Xshare:auto");
         command.add("-XX:TieredStopAtLevel=1");
         command.add("-cp");
