@@ -171,7 +171,7 @@ public final class FdWatch {
             attach();
             events = owner.events();
             try {
-                DescriptorWatch.add(loop, owner.fd, events, token());
+                DescriptorWatch.add(loop, owner.fd, events, this);
                 added = true;
             } catch (RuntimeException e) {
                 detach();
@@ -225,7 +225,7 @@ public final class FdWatch {
             }
             if (added) {
                 added = false;
-                DescriptorWatch.delete(loop, owner.fd);
+                DescriptorWatch.delete(loop, owner.fd, this);
             }
         }
     }

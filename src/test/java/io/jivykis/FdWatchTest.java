@@ -211,6 +211,37 @@ class FdWatchTest {
     }
 
     @Test
+    void unregisteringAWatchWhoseDescriptorWasClosedLeavesANewerWatchOfTheReusedNumberAlone() throws Exception {
+        List<String> ran = new ArrayList<>();
+        try (EventLoop loop = EventLoop.open(); Pipe first = new Pipe()) {
+            FdWatch stale = new FdWatch(first.readFd).onReadable(() -> ran.add("stale"));
+            stale.register();
+            int number = first.readFd;
+            first.closeReadEnd(); // misuse: closed while watched; the kernel drops the epoll entry
+            try (Pipe second = new Pipe()) {
+                Assumptions.assumeTrue(second.readFd == number || second.writeFd == number,
+                        "the kernel did not hand the closed number " + number + " out again (another thread took it)");
+                int reused = second.readFd == number ? second.readFd : second.writeFd;
+                FdWatch fresh = new FdWatch(reused);
+                Runnable handler = () -> {
+                    ran.add("fresh");
+                    fresh.unregister();
+                };
+                if (reused == second.readFd) {
+                    fresh.onReadable(handler);
+                    second.write();
+                } else {
+                    fresh.onWritable(handler);
+                }
+                fresh.register();
+                stale.unregister(); // must not remove fresh's epoll entry
+                loop.run();
+            }
+        }
+        assertEquals(List.of("fresh"), ran);
+    }
+
+    @Test
     void aClosedDescriptorIsRefused() throws Exception {
         try (EventLoop loop = EventLoop.open()) {
             int closed;

@@ -26,9 +26,10 @@ public final class DescriptorWatch {
      * @throws IllegalStateException if the descriptor is already in this loop's epoll set
      * @throws java.io.UncheckedIOException for any other refusal (ENOMEM, ENOSPC...)
      */
-    public static void add(Loop loop, int fd, int events, long token) {
-        int rc = Native.epollCtl(loop.epoll().fd(), Linux.EPOLL_CTL_ADD, fd, events, token);
+    public static void add(Loop loop, int fd, int events, Source source) {
+        int rc = Native.epollCtl(loop.epoll().fd(), Linux.EPOLL_CTL_ADD, fd, events, source.token());
         if (rc == 0) {
+            loop.claimDescriptor(fd, source);
             return;
         }
         int errno = -rc;
@@ -67,9 +68,13 @@ public final class DescriptorWatch {
     /**
      * epoll_ctl(DEL). A descriptor closed before the watch was unregistered has left the set
      * already (EBADF, or ENOENT if its number was reused); that is not reported, because
-     * unregistering is what the caller is cleaning up with.
+     * unregistering is what the caller is cleaning up with. When a newer watch of this loop
+     * has taken the number since, nothing is removed: the entry is that watch's.
      */
-    public static void delete(Loop loop, int fd) {
+    public static void delete(Loop loop, int fd, Source source) {
+        if (!loop.releaseDescriptor(fd, source)) {
+            return;
+        }
         int rc = Native.epollCtl(loop.epoll().fd(), Linux.EPOLL_CTL_DEL, fd, 0, 0);
         if (rc != 0 && rc != -Linux.EBADF && rc != -Linux.ENOENT) {
             throw Errors.failure("epoll_ctl(DEL, fd " + fd + ")", -rc);

@@ -3,6 +3,7 @@ package io.jivykis.internal;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
+import java.util.HashMap;
 
 /**
  * The engine of one thread's event loop: an epoll instance, a table of registered
@@ -82,6 +83,12 @@ public final class Loop {
     private int taskCount;
     /** The System.nanoTime() read at the start of the iteration (and again after a wait). */
     private long now;
+    /**
+     * Which registration watches each caller-owned descriptor (FdWatch), so that a watch
+     * whose descriptor was closed and whose number was reused does not, on unregister,
+     * remove the newer watch of that number from the epoll set.
+     */
+    private final HashMap<Integer, Source> watchedDescriptors = new HashMap<>();
     /** Runs Runnables from any thread through the posted step; shut down when the loop closes. */
     private final LoopExecutor executor = new LoopExecutor(this);
 
@@ -166,6 +173,19 @@ public final class Loop {
             now = System.nanoTime();
         }
         return now;
+    }
+
+    /** Records that {@code source} now watches {@code fd}. Loop thread only. */
+    void claimDescriptor(int fd, Source source) {
+        watchedDescriptors.put(fd, source);
+    }
+
+    /**
+     * Forgets that {@code source} watches {@code fd}; false if a newer registration has
+     * claimed that number since (so the epoll entry is not {@code source}'s any more).
+     */
+    boolean releaseDescriptor(int fd, Source source) {
+        return watchedDescriptors.remove(fd, source);
     }
 
     /** The executor whose tasks run on this loop's thread. */
