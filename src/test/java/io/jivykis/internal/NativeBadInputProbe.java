@@ -35,9 +35,19 @@ public final class NativeBadInputProbe {
         ByteBuffer events = ByteBuffer.allocateDirect(16 * Linux.EPOLL_EVENT_SIZE);
         long address = Native.bufferAddress(events);
 
-        // Closed last, so that none of the descriptors above takes its number back.
+        // Closed last, so that none of the descriptors above takes its number back. The JVM
+        // opens descriptors of its own at any time (class loading, JIT, GC), and the kernel
+        // hands out the lowest free number: 64 lower numbers are freed after it, so those go
+        // first and this one stays closed for the whole probe.
+        int[] lower = new int[64];
+        for (int i = 0; i < lower.length; i++) {
+            lower[i] = Native.eventfd();
+        }
         int closed = Native.eventfd();
         Native.close(closed);
+        for (int fd : lower) {
+            Native.close(fd);
+        }
         int huge = Integer.MAX_VALUE;
         int beyondLimit = 1 << 20;
         int[] badFds = {-1, Integer.MIN_VALUE, closed, huge, beyondLimit};
