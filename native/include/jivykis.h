@@ -68,7 +68,8 @@ const char *jivykis_inherited_error(int rc);
  * Returns the descriptor, or a negative errno: -ENOENT (no socket at path), -ECONNREFUSED
  * (nobody offers there any more), -EACCES (the socket's permissions exclude this user),
  * -ENAMETOOLONG (path longer than a socket address holds), -ETIMEDOUT (the owner did not
- * answer in time, e.g. its event loop is not running), -EPROTO (the peer sent no descriptor).
+ * answer in time, e.g. its event loop is not running), -EPROTO (the peer sent no descriptor:
+ * the offered event is not registered at the moment).
  */
 int jivykis_offer_connect(const char *path, int timeout_ms);
 

@@ -45,7 +45,9 @@ import java.util.Set;
  * like any other; close it (from a handler, for instance) to let {@code run()} return.
  * Closing it, or closing the loop, removes the socket file. A process that connected keeps
  * its {@link Poster} after the offer is closed. While the event is not registered, the
- * offer answers connections without a descriptor, and receivers report that.
+ * offer answers connections without a descriptor, and receivers report that. If this
+ * process runs out of descriptors while accepting (EMFILE), {@code run()} throws that error
+ * rather than spinning on a socket that stays readable.
  */
 public final class EventOffer implements AutoCloseable {
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
@@ -188,10 +190,16 @@ public final class EventOffer implements AutoCloseable {
         protected void ready(int epollFlags) {
             for (;;) {
                 int conn = OfferNative.accept(fd);
+                if (conn == -Linux.EAGAIN) {
+                    return; // nobody else waiting
+                }
+                if (conn == -Linux.ECONNABORTED || conn == -Linux.EPROTO) {
+                    continue; // that peer gave up; serve the next one
+                }
                 if (conn < 0) {
-                    // EAGAIN: nobody else waiting. Anything else (a peer that gave up, EMFILE)
-                    // concerns one connection, not the offer, which keeps serving.
-                    return;
+                    // EMFILE and the like would make the level-triggered socket fire again at
+                    // once, forever: report it from run() instead of spinning.
+                    throw Errors.failure("accept(event offer " + path + ")", -conn);
                 }
                 try {
                     // Read at each connection, on the loop thread that alone can unregister

@@ -26,6 +26,7 @@ public final class Linux {
     public static final int EACCES = named("EACCES");
     public static final int EPROTO = named("EPROTO");
     public static final int ENOTDIR = named("ENOTDIR");
+    public static final int ECONNABORTED = named("ECONNABORTED");
 
     public static final int EPOLLIN = named("EPOLLIN");
     public static final int EPOLLOUT = named("EPOLLOUT");
