@@ -6,10 +6,12 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "jivykis.h"
@@ -19,41 +21,72 @@
 #define OFFER_NATIVE_CLASS "io/jivykis/internal/OfferNative"
 
 /*
- * socket + bind + chmod + listen at `path` (NUL-terminated bytes); the listening descriptor
- * (O_CLOEXEC | O_NONBLOCK) or a negative errno, with nothing left open or bound on failure.
- * On Linux bind() creates the file with the socket inode's mode minus the umask, so the
- * socket is made 0600 before bind: the file never exists with wider permissions than asked
- * for; chmod afterwards sets exactly `mode`, whatever the umask.
+ * A short name in the directory of `path` ("<dir>/.jv<hex>") to bind first; 0 or -errno.
+ * It is no longer than `path` whenever the final file name has 11 bytes or more.
+ */
+static int temporary_name(const char *path, char *out, size_t size, unsigned attempt)
+{
+	const char *slash = strrchr(path, '/');
+	int dir_len = slash == NULL ? 0 : (int)(slash - path + 1);
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	unsigned noise = (unsigned)getpid() * 2654435761u ^ (unsigned)now.tv_nsec ^ attempt * 40503u;
+	int n = snprintf(out, size, "%.*s.jv%08x", dir_len, path, noise);
+	return (n < 0 || (size_t)n >= size) ? -ENAMETOOLONG : 0;
+}
+
+/*
+ * A listening Unix socket at `path` (NUL-terminated in `path_bytes`' first `len` bytes),
+ * O_CLOEXEC | O_NONBLOCK, with file mode exactly `mode`; the descriptor or a negative errno,
+ * with nothing left open or bound on failure.
+ *
+ * The file must appear at `path` only once it is listening with its final mode: a process
+ * that sees the file and connects must never get ECONNREFUSED, nor find it with wider
+ * permissions. So the socket is bound under a temporary name in the same directory, set to
+ * `mode` and put to listen there, then hard-linked to `path` (link fails with EEXIST rather
+ * than replace a file someone else put there) and the temporary name removed. On Linux
+ * bind() creates the file with the socket inode's mode minus the umask, so the socket is
+ * made 0600 before bind: even the temporary name is never wider than that.
  */
 static jint offer_listen(JNIEnv *env, jclass cls, jbyteArray path_bytes, jint mode)
 {
 	(void)cls;
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	if (path_bytes == NULL)
 		return -EINVAL;
 	jint len = (*env)->GetArrayLength(env, path_bytes);
 	if (len < 1)
 		return -EINVAL;
-	if ((size_t)len >= sizeof(addr.sun_path))
+	if ((size_t)len >= sizeof(path))
 		return -ENAMETOOLONG;
-	(*env)->GetByteArrayRegion(env, path_bytes, 0, len, (jbyte *)addr.sun_path);
-	addr.sun_path[len] = '\0';
-	if (strlen(addr.sun_path) != (size_t)len)
+	(*env)->GetByteArrayRegion(env, path_bytes, 0, len, (jbyte *)path);
+	path[len] = '\0';
+	if (strlen(path) != (size_t)len)
 		return -EINVAL; /* an embedded NUL: an abstract or truncated address, not a file */
+	if (access(path, F_OK) == 0)
+		return -EADDRINUSE; /* the usual case of a taken path, reported before any work */
+
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return -errno;
-	int rc = 0;
-	if (fchmod(fd, 0600) < 0 || bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
-		rc = -errno;
-	} else if (chmod(addr.sun_path, (mode_t)mode) < 0 || listen(fd, 64) < 0) {
-		rc = -errno;
-		unlink(addr.sun_path);
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	int rc = fchmod(fd, 0600) < 0 ? -errno : -EADDRINUSE;
+	for (unsigned attempt = 0; rc == -EADDRINUSE && attempt < 16; attempt++) {
+		rc = temporary_name(path, addr.sun_path, sizeof(addr.sun_path), attempt);
+		if (rc == 0 && bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
+			rc = -errno;
 	}
 	if (rc < 0) {
 		close(fd);
 		return rc;
 	}
+	if (chmod(addr.sun_path, (mode_t)mode) < 0 || listen(fd, 64) < 0 || link(addr.sun_path, path) < 0) {
+		rc = errno == EEXIST ? -EADDRINUSE : -errno;
+		unlink(addr.sun_path);
+		close(fd);
+		return rc;
+	}
+	unlink(addr.sun_path);
 	return fd;
 }
 

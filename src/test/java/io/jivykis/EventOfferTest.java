@@ -154,6 +154,48 @@ class EventOfferTest extends BackendCase {
         }
     }
 
+    /**
+     * A process that sees the socket file and connects at once is answered: the file appears
+     * only when the socket listens (a watcher that polls for the path, as scripts do, must
+     * never meet "Connection refused").
+     */
+    @Test
+    void theSocketFileAppearsOnlyOnceTheOfferListens() throws Exception {
+        for (int round = 0; round < 100; round++) {
+            Path socket = tmp.resolve("race" + round + ".sock");
+            AtomicInteger calls = new AtomicInteger();
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            // The watcher starts first, so that it sees the file the moment it appears.
+            Thread watcher = new Thread(() -> {
+                while (!Files.exists(socket)) {
+                    Thread.onSpinWait();
+                }
+                try (Poster poster = Poster.connect(socket)) {
+                    poster.post();
+                } catch (Throwable t) {
+                    failure.set(t);
+                }
+            }, "watcher-" + round);
+            watcher.setDaemon(true);
+            watcher.start();
+            LoopThread owner = LoopThread.start("owner-" + round, loop -> {
+                EventOffer[] offer = new EventOffer[1];
+                EventRaw[] event = new EventRaw[1];
+                event[0] = new EventRaw(() -> {
+                    calls.incrementAndGet();
+                    offer[0].close();
+                    event[0].unregister();
+                });
+                event[0].register();
+                offer[0] = EventOffer.open(event[0], socket);
+            });
+            watcher.join(10_000);
+            assertNull(failure.get(), "connecting as soon as the file appeared");
+            owner.finish(10_000, "the handler closes the offer and unregisters the event");
+            assertEquals(1, calls.get());
+        }
+    }
+
     @Test
     void everyRefusalSaysWhy() throws Exception {
         Path socket = tmp.resolve("x.sock");
