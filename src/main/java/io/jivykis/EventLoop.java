@@ -27,7 +27,9 @@ import java.util.concurrent.Executor;
  *
  * <p><b>One iteration</b> of {@link #run()} does, in this order:
  * <ol>
- *   <li>reads {@code System.nanoTime()} once: that is {@link #now()} for this iteration;
+ *   <li>forgets the cached time: {@link #now()} reads {@code System.nanoTime()} at its first
+ *       use in the iteration (by the timer step when timers are registered, else by the first
+ *       handler that asks) and returns that value for the rest of the iteration;
  *   <li>runs every registered {@link Timer} whose deadline is at or before {@code now()},
  *       earliest deadline first and equal deadlines in registration order (a timer registered
  *       during this step, even with a past deadline, waits for the next iteration);
@@ -36,8 +38,8 @@ import java.util.concurrent.Executor;
  *       (and no executor work is queued); otherwise waits in epoll: not at all if tasks or
  *       posts are pending or a deadline has passed, until the nearest timer deadline if a
  *       timer is registered, else until something happens;
- *   <li>after a wait that could block, reads the clock again ({@code now()} moves on), then
- *       calls the handlers of every ready descriptor ({@link EventRaw} posted from outside
+ *   <li>after a wait that could block, forgets the cached time again ({@code now()} moves
+ *       on), then calls the handlers of every ready descriptor ({@link EventRaw} posted from outside
  *       the process, {@link FdWatch});
  *   <li>calls the handlers of posted objects ({@link Event}, {@link EventRaw} posted
  *       in-process, the {@link #executor()}'s tasks) in post order, up to a budget, so a flood
@@ -163,11 +165,12 @@ public final class EventLoop implements AutoCloseable {
     }
 
     /**
-     * The time this loop cached (iv_now), on the {@link System#nanoTime()} clock: the value
-     * read at the start of the current iteration, or after its wait if that could block (so a
-     * handler never sees a time from before the loop slept). Handlers of one step see the
-     * same value, which makes deadlines computed from it ({@code timer.expiresAt(loop.now()
-     * + period)}) drift-free. Outside {@link #run()}, a fresh reading.
+     * The time this loop cached (iv_now), on the {@link System#nanoTime()} clock: read once
+     * per iteration, at its first use (the timer step reads it when timers are registered),
+     * and read afresh after the iteration's wait if that could block, so a handler never sees
+     * a time from before the loop slept. Handlers of one step see the same value, which makes
+     * deadlines computed from it ({@code timer.expiresAt(loop.now() + period)}) drift-free.
+     * Outside {@link #run()}, a fresh reading.
      *
      * @throws IllegalStateException on a thread that does not own the loop
      */

@@ -11,7 +11,9 @@ import java.util.HashMap;
  *
  * <p>One iteration, in this order (kept on purpose; {@code EventLoop} documents it):
  * <ol>
- *   <li>read the clock once ({@link #now()});
+ *   <li>forget the cached time: {@link #now()} reads the clock at its first use in the
+ *       iteration (the timer step, if timers are armed) and keeps that value, so a loop
+ *       without timers makes no clock call;
  *   <li>run the timers whose deadline is at or before that time, earliest first, equal
  *       deadlines in arming order (timers armed while this step runs wait for the next
  *       iteration);
@@ -83,6 +85,8 @@ public final class Loop {
     private int taskCount;
     /** The System.nanoTime() read at the start of the iteration (and again after a wait). */
     private long now;
+    /** Whether {@link #now} was read in this iteration (since its last wait). */
+    private boolean nowValid;
     /**
      * Which registration watches each caller-owned descriptor (FdWatch), so that a watch
      * whose descriptor was closed and whose number was reused does not, on unregister,
@@ -121,6 +125,7 @@ public final class Loop {
         this.epoll = epoll;
         this.wake = wake;
         this.now = System.nanoTime();
+        this.nowValid = true;
     }
 
     /** Creates a loop owned by the calling thread; leaks nothing when the kernel refuses. */
@@ -163,14 +168,19 @@ public final class Loop {
     }
 
     /**
-     * The time cached by the loop (iv_now): the System.nanoTime() read at the start of the
-     * current iteration, or after its wait if that could block; outside {@link #run()}, a
-     * fresh reading. Loop thread only.
+     * The time cached by the loop (iv_now): System.nanoTime() read at its first use in the
+     * current iteration, or since the iteration's wait if that could block, then kept for
+     * the rest of it; outside {@link #run()}, a fresh reading. Loop thread only.
      */
     public long now() {
         checkOwner("EventLoop.now()");
-        if (!running) {
+        return cachedNow();
+    }
+
+    private long cachedNow() {
+        if (!nowValid || !running) {
             now = System.nanoTime();
+            nowValid = true;
         }
         return now;
     }
@@ -256,7 +266,7 @@ public final class Loop {
     }
 
     private void iterate() {
-        now = System.nanoTime();
+        nowValid = false;
         runExpiredTimers();
         runTasks();
         if (quitRequested || !hasWork()) {
@@ -275,7 +285,7 @@ public final class Loop {
         if (block) {
             // A poster that still sees 1 makes one spurious wake-up, which is harmless.
             SLEEPING.setOpaque(this, 0);
-            now = System.nanoTime();
+            nowValid = false;
         }
         for (int i = 0; i < n && !quitRequested; i++) {
             dispatchReady(epoll.token(i), epoll.flags(i));
@@ -284,13 +294,17 @@ public final class Loop {
     }
 
     /**
-     * Runs the timers due at {@link #now}. A timer armed by one of these handlers has a
+     * Runs the timers due at {@link #now()}. A timer armed by one of these handlers has a
      * sequence at or past {@code limit} and waits for the next iteration even when its
      * deadline has passed, so a timer re-armed in the past from its own handler cannot
      * hold the loop in this step.
      */
     private void runExpiredTimers() {
+        if (timers.isEmpty()) {
+            return;
+        }
         long limit = timers.nextSequence();
+        long now = cachedNow();
         while (!quitRequested) {
             Source first = timers.peek();
             if (first == null || first.deadline - now > 0 || first.sequence >= limit) {
