@@ -144,8 +144,11 @@ public final class EventLoop implements AutoCloseable {
      * Dispatches events (iv_main) until {@link #quit()} is called or no object is registered
      * any more; returns at once when nothing is registered. Handlers run on this thread.
      *
-     * <p>An exception thrown by a handler leaves {@code run()} unchanged; the loop stays
-     * consistent, posts made before it are not lost, and {@code run()} may be called again.
+     * <p>An exception or error thrown by a handler propagates out of {@code run()} as it is.
+     * The loop stays consistent: the object whose handler threw stays registered, everything
+     * else that was posted is still queued (a foreign post was drained before its handler
+     * ran, so it does not fire again by itself), and {@code run()} may be called again to
+     * carry on.
      *
      * @throws IllegalStateException on a thread that does not own the loop, from inside a
      *     handler of this loop (run is not re-entrant), or after {@link #close()}

@@ -1,7 +1,7 @@
 package io.jivykis.internal;
 
 /** Sentinel pipes: opened right after a close, they take its numbers; nobody may write them. */
-final class Sentinels {
+public final class Sentinels {
     private Sentinels() {}
 
     /**
@@ -9,7 +9,7 @@ final class Sentinels {
      * bytes somebody wrote to it (0 when empty), or -1000 - errno when the pipe could not be
      * made or read.
      */
-    static int strayBytes(long ends) {
+    public static int strayBytes(long ends) {
         if (ends < 0) {
             return -1000 + (int) ends;
         }
