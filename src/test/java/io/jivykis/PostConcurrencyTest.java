@@ -197,6 +197,44 @@ class PostConcurrencyTest extends BackendCase {
         }
     }
 
+    // The loop decides not to sleep when it finds posts from other threads already queued;
+    // it must then not look asleep to the next poster, who would pay a needless write.
+    @OnBothBackends
+    void aLoopThatFindsPostsQueuedBeforeSleepingDoesNotLookAsleep(Backend backend) throws Exception {
+        use(backend);
+        CountDownLatch busy = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        EventRaw[] first = new EventRaw[1];
+        EventRaw[] second = new EventRaw[1];
+        int[] wakeFd = {-1};
+        LoopThread recipient = LoopThread.start("recipient", loop -> {
+            first[0] = new EventRaw(() -> {
+                busy.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                first[0].unregister();
+            });
+            second[0] = new EventRaw(() -> second[0].unregister());
+            first[0].register();
+            second[0].register();
+            wakeFd[0] = wakeUpDescriptor(loop, first[0].fd(), second[0].fd());
+            // Queued from another thread before run(): run() finds it instead of sleeping.
+            Thread early = new Thread(first[0]::post, "early-poster");
+            early.start();
+            early.join();
+        });
+        assertTrue(busy.await(10, TimeUnit.SECONDS));
+        long before = wakeCount(wakeFd[0]);
+        second[0].post(); // the loop is busy in a handler: no write
+        long after = wakeCount(wakeFd[0]);
+        release.countDown();
+        recipient.finish(10_000, "both objects unregister after their first call");
+        assertEquals(0, after - before, "a post to a busy loop wrote its wake-up descriptor");
+    }
+
     /** The loop's wake-up descriptor: the one in its epoll set that no object owns. */
     private static int wakeUpDescriptor(EventLoop loop, int... objectFds) {
         for (String line : Fds.info(loop.core().epoll().fd()).split("\n")) {

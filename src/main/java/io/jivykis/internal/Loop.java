@@ -277,6 +277,9 @@ public final class Loop {
         if (block) {
             SLEEPING.setVolatile(this, 1);
             if (REMOTE_HEAD.getVolatile(this) != null) {
+                // Not going to sleep after all: clear the flag, or the next poster would
+                // pay a wake-up write the running loop does not need.
+                SLEEPING.setOpaque(this, 0);
                 block = false;
                 timeout = 0;
             }
