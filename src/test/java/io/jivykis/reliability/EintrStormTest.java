@@ -124,6 +124,75 @@ class EintrStormTest {
         assertEquals(baseline, Descriptors.settledCount(baseline), "descriptors leaked: " + Descriptors.snapshot());
     }
 
+    /**
+     * The same storm handled by the library's own {@link io.jivykis.SignalHandler}, registered
+     * on the loop that the signals interrupt: every delivery is answered by a handler call
+     * (coalesced, never more calls than signals), and the last signal, sent after the storm,
+     * is followed by one more call.
+     */
+    @org.junit.jupiter.api.Test
+    void aSignalHandlerOnTheInterruptedLoopSeesTheStorm() throws Exception {
+        Path tgkill = Paths.get(System.getProperty("jivykis.test.nativeDir", "target/native"), "jivykis-test-tgkill");
+        Assumptions.assumeTrue(Files.isExecutable(tgkill), "the CMake-built helper " + tgkill + " is missing");
+        int baseline = Descriptors.baseline();
+        AtomicInteger signalCalls = new AtomicInteger();
+        Semaphore called = new Semaphore(0);
+        AtomicReference<Throwable> loopFailure = new AtomicReference<>();
+        AtomicReference<String> tid = new AtomicReference<>();
+        io.jivykis.Event[] stop = new io.jivykis.Event[1];
+        io.jivykis.SignalHandler[] winch = new io.jivykis.SignalHandler[1];
+        Thread loopThread = new Thread(() -> {
+            try (EventLoop loop = EventLoop.open()) {
+                winch[0] = new io.jivykis.SignalHandler(io.jivykis.Signals.SIGWINCH, () -> {
+                    signalCalls.incrementAndGet();
+                    called.release();
+                });
+                winch[0].register();
+                stop[0] = new io.jivykis.Event(() -> {
+                    winch[0].unregister();
+                    stop[0].unregister();
+                });
+                stop[0].register();
+                tid.set(Files.readSymbolicLink(Paths.get("/proc/thread-self")).getFileName().toString());
+                loop.run();
+            } catch (Throwable t) {
+                loopFailure.set(t);
+            }
+        }, "eintr-signal-handler-loop");
+        loopThread.start();
+        while (tid.get() == null && loopThread.isAlive()) {
+            Thread.sleep(1);
+        }
+        awaitSleeping(tid.get());
+        String pid = Long.toString(ProcessHandle.current().pid());
+        String sent = runTgkill(tgkill, pid, tid.get(), SIGNALS, 20);
+        assertEquals("sent " + SIGNALS, sent);
+        Thread.sleep(100); // let the storm's last calls land, so the next one answers the last signal
+        called.drainPermits();
+        int before = signalCalls.get();
+        assertEquals("sent 1", runTgkill(tgkill, pid, tid.get(), 1, 0));
+        assertTrue(called.tryAcquire(10, TimeUnit.SECONDS), "the signal sent after the storm was not handled");
+        stop[0].post();
+        loopThread.join(10_000);
+        assertNull(loopFailure.get(), () -> "run() failed under signals: " + loopFailure.get());
+        int calls = signalCalls.get();
+        System.out.println("EINTR storm (SignalHandler): " + (SIGNALS + 1) + " signals at the loop thread, "
+                + calls + " handler calls");
+        assertTrue(calls > before && calls <= SIGNALS + 1, "handler calls " + calls + " for " + (SIGNALS + 1) + " signals");
+        assertEquals(baseline, Descriptors.settledCount(baseline), "descriptors leaked: " + Descriptors.snapshot());
+    }
+
+    private static String runTgkill(Path tool, String pid, String tid, int count, int intervalUs) throws Exception {
+        Process p = new ProcessBuilder(tool.toString(), pid, tid, Integer.toString(SIGWINCH), Integer.toString(count),
+                Integer.toString(intervalUs)).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        p.getInputStream().close();
+        p.getOutputStream().close();
+        p.getErrorStream().close();
+        return out;
+    }
+
     /** Waits until the thread sleeps (state S), which for the loop thread means epoll_wait. */
     private static void awaitSleeping(String tid) throws Exception {
         Path stat = Paths.get("/proc/self/task", tid, "stat");
