@@ -52,6 +52,9 @@ final class ChildJvm {
         cmd.add(javaLauncher());
         cmd.add("--enable-native-access=ALL-UNNAMED");
         cmd.add("-Xmx64m");
+        // As for the test JVM: in a container the JVM's own threads open cgroup files now and
+        // then, which would show up in the children's descriptor counts.
+        cmd.add("-XX:-UseContainerSupport");
         cmd.add("-XX:ErrorFile=" + crashDir.resolve("hs_err_pid%p.log"));
         // The extra flags of this test run (for instance -Xcheck:jni) apply to children too.
         String extra = System.getProperty("jivykis.test.childJvmArgs", "").trim();
