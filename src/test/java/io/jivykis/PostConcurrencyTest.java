@@ -235,6 +235,60 @@ class PostConcurrencyTest extends BackendCase {
         assertEquals(0, after - before, "a post to a busy loop wrote its wake-up descriptor");
     }
 
+    // post() allocates nothing, on the loop's thread or another, pending or not, loop asleep
+    // or busy: measured with the JVM's per-thread allocation counter, after a warm-up.
+    @OnBothBackends
+    void postAllocatesNothing(Backend backend) throws Exception {
+        use(backend);
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        AtomicLong calls = new AtomicLong();
+        AtomicBoolean done = new AtomicBoolean();
+        EventRaw[] ev = new EventRaw[2];
+        long[] ownThreadBytes = {-1};
+        LoopThread recipient = LoopThread.start("recipient", loop -> {
+            ev[0] = new EventRaw(() -> {
+                calls.incrementAndGet();
+                if (done.get()) {
+                    // On the loop's own thread, too.
+                    for (int i = 0; i < 20_000; i++) {
+                        ev[0].post();
+                    }
+                    long before = threads.getCurrentThreadAllocatedBytes();
+                    for (int i = 0; i < 100_000; i++) {
+                        ev[0].post();
+                    }
+                    ownThreadBytes[0] = threads.getCurrentThreadAllocatedBytes() - before;
+                    ev[0].unregister();
+                }
+            });
+            ev[0].register();
+        });
+        long[] bytes = {-1};
+        Thread poster = new Thread(() -> {
+            // The first round links every path (the first wake-up write links its VarHandle
+            // access modes, which allocates once); the last round is measured.
+            for (int round = 0; round < 3; round++) {
+                long before = threads.getCurrentThreadAllocatedBytes();
+                for (int i = 0; i < 100_000; i++) {
+                    ev[0].post();
+                    if ((i & 1023) == 0) {
+                        Thread.yield(); // let the loop go to sleep now and then, so some posts write
+                    }
+                }
+                bytes[0] = threads.getCurrentThreadAllocatedBytes() - before;
+            }
+            done.set(true);
+            ev[0].post();
+        }, "poster");
+        poster.start();
+        poster.join(20_000);
+        recipient.finish(10_000, "the last post, made after done, unregisters the object");
+        assertTrue(calls.get() >= 1);
+        assertEquals(0, bytes[0], "bytes allocated by 100,000 posts from another thread");
+        assertEquals(0, ownThreadBytes[0], "bytes allocated by 100,000 posts from the loop's own thread");
+    }
+
     /** The loop's wake-up descriptor: the one in its epoll set that no object owns. */
     private static int wakeUpDescriptor(EventLoop loop, int... objectFds) {
         for (String line : Fds.info(loop.core().epoll().fd()).split("\n")) {
