@@ -31,6 +31,10 @@ import java.util.Objects;
  * <p>{@link #register()} and {@link #unregister()} belong to the registering thread; it may
  * unregister from any handler of its loop, including this object's own, and an object
  * unregistered in its own handler can be dropped there and garbage-collected.
+ *
+ * <p>In-process posts ({@link #post()}) go through the loop's queues and do not touch the
+ * descriptor; only foreign posters write it. When every poster is a thread of this process,
+ * {@link Event} is the lighter choice: it has no descriptor of its own.
  */
 public final class EventRaw {
     private final Runnable handler;

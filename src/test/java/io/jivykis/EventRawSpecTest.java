@@ -342,6 +342,25 @@ class EventRawSpecTest extends BackendCase {
         }
     }
 
+    // "If posting an event only ever needs to be done from within the same process, see
+    // iv_event(3) for a lighter-weight alternative to iv_event_raw." The alternative, Event,
+    // takes no descriptor table entry; an EventRaw takes one or two.
+    @OnBothBackends
+    void theInProcessAlternativeEventTakesNoDescriptorWhileEventRawTakesItsOwn(Backend backend) {
+        use(backend);
+        try (EventLoop loop = EventLoop.open()) {
+            Map<Integer, String> before = Fds.libraryKinds();
+            Event light = new Event(() -> {});
+            light.register();
+            assertEquals(before, Fds.libraryKinds(), "an Event opens no descriptor");
+            EventRaw raw = new EventRaw(() -> {});
+            raw.register();
+            assertEquals(before.size() + (backend == Backend.EVENTFD ? 1 : 2), Fds.libraryKinds().size());
+            raw.unregister();
+            light.unregister();
+        }
+    }
+
     // Issue: register again after unregister (a fresh descriptor each time), also from the
     // object's own callback.
     @OnBothBackends
