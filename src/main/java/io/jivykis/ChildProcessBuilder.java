@@ -43,7 +43,8 @@ import java.util.Objects;
  * close-on-exec meanwhile. Its {@code JIVYKIS_FD_*} variables are exactly the passed events
  * (any inherited from this process's environment are removed, since their descriptors are
  * not passed on). It starts with default signal dispositions and no blocked signals. A
- * program name without '/' is searched in this process's {@code PATH}.
+ * program name without '/' is searched in this process's {@code PATH}. Like
+ * {@link java.lang.ProcessBuilder}, a builder is not safe for use by several threads at once.
  */
 public final class ChildProcessBuilder {
     private final List<String> command;
