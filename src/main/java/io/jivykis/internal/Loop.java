@@ -522,15 +522,12 @@ public final class Loop {
      * Closes the loop of a thread that ended without closing it, from another thread (the
      * public EventLoop's Cleaner). Its owner's termination happens-before this call's
      * {@code isAlive()} check, so the owner's plain fields are safe to read here. Returns the
-     * number of registered objects it unregistered, or -1 when the owner is still alive (then
-     * nothing is touched).
+     * number of registered objects it unregistered, or -1 when there was nothing to do: the
+     * owner is still alive (then nothing is touched), or it had closed the loop itself.
      */
     public int closeAbandoned() {
-        if (owner.isAlive()) {
+        if (owner.isAlive() || closed) {
             return -1;
-        }
-        if (closed) {
-            return 0;
         }
         int registered = attached;
         closeNow();
