@@ -25,7 +25,7 @@ class AbandonedLoopTest {
         Thread warm = new Thread(() -> EventLoop.open().close());
         warm.start();
         warm.join();
-        int baseline = Descriptors.count();
+        int baseline = baselineAfterCollections();
 
         AtomicInteger calls = new AtomicInteger();
         List<EventRaw> kept = new ArrayList<>();
@@ -40,15 +40,21 @@ class AbandonedLoopTest {
         }, "abandons-its-loop");
         owner.start();
         owner.join();
-        assertTrue(Descriptors.count() >= baseline + 12, "10 eventfds + epoll + wake-up stay open until collected");
-        assertTrue(kept.get(0).isRegistered());
+        // Until the loop is collected its objects stay registered, their descriptors open.
+        for (EventRaw ev : kept) {
+            assertTrue(ev.isRegistered());
+            String target = Descriptors.snapshot().getOrDefault(ev.fd(), "");
+            assertTrue(target.startsWith("anon_inode:[eventfd]") || target.startsWith("pipe:"),
+                    "descriptor " + ev.fd() + " of a registered event is not open");
+        }
 
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (Descriptors.count() != baseline && System.nanoTime() < deadline) {
+        while (Descriptors.count() > baseline && System.nanoTime() < deadline) {
             System.gc();
             Thread.sleep(20);
         }
-        assertEquals(baseline, Descriptors.settledCount(baseline), "descriptors of the abandoned loop were not reclaimed: "
+        // At most the baseline: collections may also close what earlier tests dropped.
+        assertTrue(Descriptors.count() <= baseline, "descriptors of the abandoned loop were not reclaimed: "
                 + Descriptors.snapshot());
         for (EventRaw ev : kept) {
             assertFalse(ev.isRegistered(), "an object of the reclaimed loop still reports registered");
@@ -65,7 +71,7 @@ class AbandonedLoopTest {
         java.nio.channels.Pipe warm = java.nio.channels.Pipe.open();
         warm.sink().close();
         warm.source().close();
-        int baseline = Descriptors.baseline();
+        int baseline = baselineAfterCollections();
         Thread owner = new Thread(() -> {
             try (EventLoop loop = EventLoop.open()) {
                 new EventRaw(() -> { }).register();
@@ -90,6 +96,22 @@ class AbandonedLoopTest {
         assertEquals(1, pipe.source().read(one), "the pipe's descriptors were closed behind its back");
         pipe.sink().close();
         pipe.source().close();
-        assertEquals(baseline, Descriptors.settledCount(baseline));
+        assertTrue(Descriptors.count() <= baseline, "descriptors leaked: " + Descriptors.snapshot());
+    }
+
+    /**
+     * The descriptor count once garbage collection has closed whatever earlier tests left
+     * unreachable (their Cleaners would otherwise close it in the middle of this test).
+     */
+    private static int baselineAfterCollections() throws InterruptedException {
+        int previous = -1;
+        int now = Descriptors.baseline();
+        for (int i = 0; i < 20 && now != previous; i++) {
+            System.gc();
+            Thread.sleep(50);
+            previous = now;
+            now = Descriptors.count();
+        }
+        return now;
     }
 }
