@@ -36,13 +36,15 @@ final class Descriptors {
     }
 
     /**
-     * The descriptor count, polled for up to two seconds until it is back to {@code baseline}:
-     * descriptors that other parts of the JVM close asynchronously (a child's standard streams
-     * once the process reaper notices its exit) settle; a real leak stays and is returned.
+     * The descriptor count, polled for up to two seconds until it is back to {@code baseline}
+     * or below: descriptors that other parts of the JVM close asynchronously (a child's
+     * standard streams once the process reaper notices its exit) settle; a real leak stays and
+     * is returned. Below the baseline is no leak: a collection may have closed what an earlier
+     * test dropped.
      */
     static int settledCount(int baseline) {
         int n = count();
-        for (int i = 0; i < 100 && n != baseline; i++) {
+        for (int i = 0; i < 100 && n > baseline; i++) {
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {

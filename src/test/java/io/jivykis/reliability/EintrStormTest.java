@@ -121,7 +121,7 @@ class EintrStormTest {
                 + seen + " seen by the JVM's handler, " + POSTS + " posts, " + calls.get() + " calls");
         assertEquals("sent " + SIGNALS, stormOut);
         assertTrue(seen > 0, "no signal reached the handler: the storm tested nothing");
-        assertEquals(baseline, Descriptors.settledCount(baseline), "descriptors leaked: " + Descriptors.snapshot());
+        assertTrue(Descriptors.settledCount(baseline) <= baseline, "descriptors leaked: " + Descriptors.snapshot());
     }
 
     /**
@@ -179,7 +179,7 @@ class EintrStormTest {
         System.out.println("EINTR storm (SignalHandler): " + (SIGNALS + 1) + " signals at the loop thread, "
                 + calls + " handler calls");
         assertTrue(calls > before && calls <= SIGNALS + 1, "handler calls " + calls + " for " + (SIGNALS + 1) + " signals");
-        assertEquals(baseline, Descriptors.settledCount(baseline), "descriptors leaked: " + Descriptors.snapshot());
+        assertTrue(Descriptors.settledCount(baseline) <= baseline, "descriptors leaked: " + Descriptors.snapshot());
     }
 
     private static String runTgkill(Path tool, String pid, String tid, int count, int intervalUs) throws Exception {

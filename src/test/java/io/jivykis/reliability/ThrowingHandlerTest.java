@@ -100,7 +100,7 @@ class ThrowingHandlerTest {
             thrower.unregister();
             assertTrue(!stop.isRegistered());
         }
-        assertEquals(baseline, Descriptors.settledCount(baseline), "descriptors leaked after handler exceptions: " + Descriptors.snapshot());
+        assertTrue(Descriptors.settledCount(baseline) <= baseline, "descriptors leaked after handler exceptions: " + Descriptors.snapshot());
     }
 
     @ParameterizedTest

@@ -49,7 +49,7 @@ class ThrowingLoopObjectsTest {
             loop.run();
             assertEquals(2, other.get());
         }
-        assertEquals(baseline, Descriptors.settledCount(baseline), "descriptors leaked: " + Descriptors.snapshot());
+        assertTrue(Descriptors.settledCount(baseline) <= baseline, "descriptors leaked: " + Descriptors.snapshot());
     }
 
     @Test
