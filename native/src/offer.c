@@ -36,6 +36,26 @@ static int temporary_name(const char *path, char *out, size_t size, unsigned att
 }
 
 /*
+ * Copies a socket path from Java bytes into `path` (sun_path sized), NUL-terminated: 0, or
+ * -EINVAL (null, empty, or an embedded NUL, which would name an abstract or truncated
+ * address rather than a file) or -ENAMETOOLONG.
+ */
+static int copy_path(JNIEnv *env, jbyteArray path_bytes,
+		     char path[sizeof(((struct sockaddr_un *)0)->sun_path)])
+{
+	if (path_bytes == NULL)
+		return -EINVAL;
+	jint len = (*env)->GetArrayLength(env, path_bytes);
+	if (len < 1)
+		return -EINVAL;
+	if ((size_t)len >= sizeof(((struct sockaddr_un *)0)->sun_path))
+		return -ENAMETOOLONG;
+	(*env)->GetByteArrayRegion(env, path_bytes, 0, len, (jbyte *)path);
+	path[len] = '\0';
+	return strlen(path) == (size_t)len ? 0 : -EINVAL;
+}
+
+/*
  * A listening Unix socket at `path` (NUL-terminated in `path_bytes`' first `len` bytes),
  * O_CLOEXEC | O_NONBLOCK, with file mode exactly `mode`; the descriptor or a negative errno,
  * with nothing left open or bound on failure.
@@ -52,17 +72,9 @@ static jint offer_listen(JNIEnv *env, jclass cls, jbyteArray path_bytes, jint mo
 {
 	(void)cls;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
-	if (path_bytes == NULL)
-		return -EINVAL;
-	jint len = (*env)->GetArrayLength(env, path_bytes);
-	if (len < 1)
-		return -EINVAL;
-	if ((size_t)len >= sizeof(path))
-		return -ENAMETOOLONG;
-	(*env)->GetByteArrayRegion(env, path_bytes, 0, len, (jbyte *)path);
-	path[len] = '\0';
-	if (strlen(path) != (size_t)len)
-		return -EINVAL; /* an embedded NUL: an abstract or truncated address, not a file */
+	int copied = copy_path(env, path_bytes, path);
+	if (copied < 0)
+		return copied;
 	if (access(path, F_OK) == 0)
 		return -EADDRINUSE; /* the usual case of a taken path, reported before any work */
 
@@ -142,16 +154,8 @@ static jint offer_connect(JNIEnv *env, jclass cls, jbyteArray path_bytes, jint t
 {
 	(void)cls;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
-	if (path_bytes == NULL)
-		return -EINVAL;
-	jint len = (*env)->GetArrayLength(env, path_bytes);
-	if (len < 1)
-		return -EINVAL;
-	if ((size_t)len >= sizeof(path))
-		return -ENAMETOOLONG;
-	(*env)->GetByteArrayRegion(env, path_bytes, 0, len, (jbyte *)path);
-	path[len] = '\0';
-	return jivykis_offer_connect(path, timeout_ms);
+	int copied = copy_path(env, path_bytes, path);
+	return copied < 0 ? copied : jivykis_offer_connect(path, timeout_ms);
 }
 
 int jivykis_register_offer(JNIEnv *env)
