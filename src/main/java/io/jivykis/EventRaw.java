@@ -1,9 +1,8 @@
 package io.jivykis;
 
+import io.jivykis.internal.DescriptorSource;
 import io.jivykis.internal.EventDescriptor;
-import io.jivykis.internal.Linux;
 import io.jivykis.internal.Loop;
-import io.jivykis.internal.Source;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Objects;
@@ -135,13 +134,13 @@ public final class EventRaw {
      */
     public int fd() {
         Registration current = registration;
-        return current == null ? -1 : current.descriptor.writeFd();
+        return current == null ? -1 : current.descriptor().writeFd();
     }
 
     /** The backend of the current registration, or null when not registered. */
     public Backend backend() {
         Registration current = registration;
-        return current == null ? null : current.descriptor.backend();
+        return current == null ? null : current.descriptor().backend();
     }
 
     /** The loop of the current registration, or null (for the cross-process classes of this package). */
@@ -151,49 +150,28 @@ public final class EventRaw {
     }
 
     /** One registration: the descriptor in the loop's epoll set, and the in-process post path. */
-    private static final class Registration extends Source {
+    private static final class Registration extends DescriptorSource {
         private final EventRaw owner;
-        private final EventDescriptor descriptor;
-        /** Whether the descriptor is in the loop's epoll set (false only while open() fails). */
-        private boolean watched;
 
         private Registration(EventRaw owner, Loop loop, EventDescriptor descriptor) {
-            super(loop);
+            super(loop, descriptor);
             this.owner = owner;
-            this.descriptor = descriptor;
         }
 
         static Registration open(EventRaw owner, Loop loop) {
-            EventDescriptor descriptor = EventDescriptor.open();
-            Registration registration = new Registration(owner, loop, descriptor);
-            try {
-                registration.attach();
-            } catch (RuntimeException e) {
-                descriptor.close();
-                throw e;
-            }
-            try {
-                loop.epoll().add(descriptor.readFd(), Linux.EPOLLIN, registration.token());
-                registration.watched = true;
-            } catch (RuntimeException e) {
-                registration.detach();
-                throw e;
-            }
+            Registration registration = new Registration(owner, loop, EventDescriptor.open());
+            registration.open();
             return registration;
         }
 
-        Loop loop() {
-            return loop;
+        EventDescriptor descriptor() {
+            return descriptor;
         }
 
-        /** A foreign post made the descriptor readable: drain it, then run the handler. */
+        /** A foreign post made the descriptor readable and the loop drained it. */
         @Override
-        protected void ready(int epollFlags) {
-            // Only a write makes the handler run: a readiness report with nothing to read
-            // (there is none today, but it would cost a call without a post) is ignored.
-            if (descriptor.drain()) {
-                owner.handler.run();
-            }
+        protected void fire() {
+            owner.handler.run();
         }
 
         @Override
@@ -201,19 +179,11 @@ public final class EventRaw {
             owner.handler.run();
         }
 
+        /** Forget this registration before its descriptor closes, so posters see null first. */
         @Override
-        protected void released() {
+        protected void beforeClose() {
             if (owner.registration == this) {
                 owner.registration = null;
-            }
-            try {
-                if (watched) {
-                    // Always DEL before close: a child holding a copy of the descriptor keeps
-                    // the epoll entry alive after our close, and it would keep firing.
-                    loop.epoll().delete(descriptor.readFd());
-                }
-            } finally {
-                descriptor.close();
             }
         }
     }
