@@ -123,18 +123,10 @@ static jint offer_send(JNIEnv *env, jclass cls, jint conn, jint event_fd, jboole
 	(void)env; (void)cls;
 	if (event_fd < 0)
 		return -EBADF;
-	char payload = is_pipe ? JIVYKIS_OFFER_PIPE : JIVYKIS_OFFER_EVENTFD;
-	struct iovec iov = { .iov_base = &payload, .iov_len = 1 };
-	union {
-		struct cmsghdr align;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} control;
-	memset(&control, 0, sizeof(control));
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = control.buf, .msg_controllen = sizeof(control.buf),
-	};
-	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+	struct jivykis_offer_message m;
+	jivykis_offer_message_init(&m);
+	m.payload = is_pipe ? JIVYKIS_OFFER_PIPE : JIVYKIS_OFFER_EVENTFD;
+	struct cmsghdr *c = CMSG_FIRSTHDR(&m.msg);
 	c->cmsg_level = SOL_SOCKET;
 	c->cmsg_type = SCM_RIGHTS;
 	c->cmsg_len = CMSG_LEN(sizeof(int));
@@ -142,7 +134,7 @@ static jint offer_send(JNIEnv *env, jclass cls, jint conn, jint event_fd, jboole
 	memcpy(CMSG_DATA(c), &fd, sizeof(int));
 	ssize_t n;
 	do {
-		n = sendmsg(conn, &msg, MSG_NOSIGNAL);
+		n = sendmsg(conn, &m.msg, MSG_NOSIGNAL);
 	} while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return -errno;

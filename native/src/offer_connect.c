@@ -20,31 +20,23 @@
 /* Receives the message; returns the descriptor or a negative errno. */
 static int receive_descriptor(int sock)
 {
-	char payload;
-	struct iovec iov = { .iov_base = &payload, .iov_len = 1 };
-	union {
-		struct cmsghdr align;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} control;
-	memset(&control, 0, sizeof(control));
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = control.buf, .msg_controllen = sizeof(control.buf),
-	};
+	struct jivykis_offer_message m;
+	jivykis_offer_message_init(&m);
+	struct msghdr *msg = &m.msg;
 	ssize_t n;
 	do {
-		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+		n = recvmsg(sock, msg, MSG_CMSG_CLOEXEC);
 	} while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return (errno == EAGAIN || errno == EWOULDBLOCK) ? -ETIMEDOUT : -errno;
 	int fd = -1;
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c != NULL; c = CMSG_NXTHDR(&msg, c)) {
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c != NULL; c = CMSG_NXTHDR(msg, c)) {
 		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
 		    c->cmsg_len == CMSG_LEN(sizeof(int)))
 			memcpy(&fd, CMSG_DATA(c), sizeof(int));
 	}
-	if (fd >= 0 && (n != 1 || (msg.msg_flags & MSG_CTRUNC) ||
-			(payload != JIVYKIS_OFFER_EVENTFD && payload != JIVYKIS_OFFER_PIPE))) {
+	if (fd >= 0 && (n != 1 || (msg->msg_flags & MSG_CTRUNC) ||
+			(m.payload != JIVYKIS_OFFER_EVENTFD && m.payload != JIVYKIS_OFFER_PIPE))) {
 		close(fd);
 		return -EPROTO;
 	}
