@@ -1,7 +1,9 @@
 package io.jivykis;
 
 import io.jivykis.internal.Loop;
+import io.jivykis.internal.Registrar;
 import io.jivykis.internal.Source;
+import java.lang.invoke.MethodHandles;
 import java.util.Objects;
 
 /**
@@ -28,12 +30,13 @@ import java.util.Objects;
  * Event keeps {@link EventLoop#run()} going.
  */
 public final class Event {
+    private static final Registrar<Event, Registration> REGISTRAR = new Registrar<>(MethodHandles.lookup(),
+            Event.class, Registration.class, Registration::open, event -> "an Event");
+
     private final Runnable handler;
 
-    /**
-     * The current registration, or null. Written only by the registering thread; read by
-     * any poster (volatile: a poster sees either null or a fully built registration).
-     */
+    /** The current registration, or null; owned by {@link #REGISTRAR}, read by posters (volatile). */
+    @SuppressWarnings("unused") // written through REGISTRAR
     private volatile Registration registration;
 
     /**
@@ -51,14 +54,7 @@ public final class Event {
      * @throws IllegalStateException if already registered, or this thread has no open loop
      */
     public void register() {
-        Registration current = registration;
-        if (current != null) {
-            throw new IllegalStateException("Event.register() on an event that is already registered"
-                    + " (in the loop of thread \"" + current.loop().owner().getName() + "\"): call unregister() first");
-        }
-        Registration fresh = new Registration(this, EventLoop.coreForRegister("Event"));
-        fresh.attachNow();
-        registration = fresh;
+        REGISTRAR.register(this, EventLoop::coreForRegister);
     }
 
     /**
@@ -68,12 +64,7 @@ public final class Event {
      * @throws IllegalStateException if not registered, or called on another thread than the registering one
      */
     public void unregister() {
-        Registration current = registration;
-        if (current == null) {
-            throw new IllegalStateException("Event.unregister() on an event that is not registered");
-        }
-        current.loop().checkOwner("Event.unregister()");
-        current.detach();
+        REGISTRAR.unregister(this, "");
     }
 
     /**
@@ -97,17 +88,15 @@ public final class Event {
     private static final class Registration extends Source {
         private final Event owner;
 
-        Registration(Event owner, Loop loop) {
+        private Registration(Event owner, Loop loop) {
             super(loop);
             this.owner = owner;
         }
 
-        void attachNow() {
-            attach();
-        }
-
-        Loop loop() {
-            return loop;
+        static Registration open(Event owner, Loop loop) {
+            Registration registration = new Registration(owner, loop);
+            registration.attach();
+            return registration;
         }
 
         @Override
@@ -115,11 +104,8 @@ public final class Event {
             owner.handler.run();
         }
 
+        /** Nothing is held but the slot. */
         @Override
-        protected void released() {
-            if (owner.registration == this) {
-                owner.registration = null;
-            }
-        }
+        protected void released() {}
     }
 }

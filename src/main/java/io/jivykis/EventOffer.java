@@ -5,7 +5,7 @@ import io.jivykis.internal.Linux;
 import io.jivykis.internal.Loop;
 import io.jivykis.internal.Native;
 import io.jivykis.internal.OfferNative;
-import io.jivykis.internal.Source;
+import io.jivykis.internal.WatchedSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -156,11 +156,10 @@ public final class EventOffer implements AutoCloseable {
     }
 
     /** The listening socket in the loop: answers each connection with the event's descriptor. */
-    private static final class Listener extends Source {
+    private static final class Listener extends WatchedSource {
         private final EventRaw event;
         private final Path path;
         private final int fd;
-        private boolean watched;
         /** Written on the loop thread only; read by {@link EventOffer#handedOut()} (plain: a statistic). */
         private long handedOut;
 
@@ -171,18 +170,11 @@ public final class EventOffer implements AutoCloseable {
             this.fd = fd;
         }
 
-        Loop loop() {
-            return loop;
-        }
-
+        /** Watches the socket; on failure the socket is closed and its file removed. */
         void start() {
-            attach();
-            try {
-                loop.epoll().add(fd, Linux.EPOLLIN, token());
-                watched = true;
-            } catch (RuntimeException e) {
-                detach();
-                throw e;
+            int rc = watch(fd, Linux.EPOLLIN);
+            if (rc != 0) {
+                throw Errors.failure("epoll_ctl(ADD, event offer socket fd " + fd + ")", -rc);
             }
         }
 
@@ -216,18 +208,12 @@ public final class EventOffer implements AutoCloseable {
         }
 
         @Override
-        protected void released() {
+        protected void unwatched() {
+            Native.close(fd);
             try {
-                if (watched) {
-                    loop.epoll().delete(fd);
-                }
-            } finally {
-                Native.close(fd);
-                try {
-                    Files.deleteIfExists(path);
-                } catch (IOException e) {
-                    throw new UncheckedIOException("closing the event offer: cannot remove " + path, e);
-                }
+                Files.deleteIfExists(path);
+            } catch (IOException e) {
+                throw new UncheckedIOException("closing the event offer: cannot remove " + path, e);
             }
         }
     }

@@ -3,8 +3,8 @@ package io.jivykis;
 import io.jivykis.internal.DescriptorSource;
 import io.jivykis.internal.EventDescriptor;
 import io.jivykis.internal.Loop;
+import io.jivykis.internal.Registrar;
 import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.Objects;
 
 /**
@@ -36,24 +36,14 @@ import java.util.Objects;
  * {@link Event} is the lighter choice: it has no descriptor of its own.
  */
 public final class EventRaw {
+    private static final Registrar<EventRaw, Registration> REGISTRAR = new Registrar<>(MethodHandles.lookup(),
+            EventRaw.class, Registration.class, Registration::open, event -> "an EventRaw");
+
     private final Runnable handler;
 
-    /**
-     * The current registration, or null. Set by a CAS in {@link #register()} and cleared by
-     * the registering thread; read by any poster (volatile: a poster sees either null or a
-     * fully built registration).
-     */
+    /** The current registration, or null; owned by {@link #REGISTRAR}, read by posters (volatile). */
+    @SuppressWarnings("unused") // written through REGISTRAR
     private volatile Registration registration;
-
-    private static final VarHandle REGISTRATION;
-
-    static {
-        try {
-            REGISTRATION = MethodHandles.lookup().findVarHandle(EventRaw.class, "registration", Registration.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     /**
      * Creates an unregistered event.
@@ -73,25 +63,7 @@ public final class EventRaw {
      *     ENFILE...); nothing is then registered and nothing is left open
      */
     public void register() {
-        Registration current = registration;
-        if (current != null) {
-            throw alreadyRegistered(current);
-        }
-        Loop loop = EventLoop.coreForRegister("EventRaw");
-        Registration fresh = Registration.open(this, loop);
-        // Two threads racing to register the same object is misuse, but it must not leave a
-        // registration nobody can reach: the loser undoes its own and gets the exception.
-        if (!REGISTRATION.compareAndSet(this, (Registration) null, fresh)) {
-            fresh.detach();
-            throw alreadyRegistered(registration);
-        }
-    }
-
-    private static IllegalStateException alreadyRegistered(Registration current) {
-        String owner = current == null ? "another thread" : "thread \"" + current.loop().owner().getName() + "\"";
-        return new IllegalStateException("EventRaw.register() was called on thread \""
-                + Thread.currentThread().getName() + "\" for an object that is already registered (in the loop of "
-                + owner + "): call unregister() on that thread first");
+        REGISTRAR.register(this, EventLoop::coreForRegister);
     }
 
     /**
@@ -101,14 +73,8 @@ public final class EventRaw {
      * @throws IllegalStateException if not registered, or called on another thread than the registering one
      */
     public void unregister() {
-        Registration current = registration;
-        if (current == null) {
-            throw new IllegalStateException("EventRaw.unregister() on an object that is not registered"
-                    + " (never registered, already unregistered, or its loop was closed): there is nothing to undo;"
-                    + " check isRegistered() first if unsure");
-        }
-        current.loop().checkOwner("EventRaw.unregister()");
-        current.detach();
+        REGISTRAR.unregister(this, " (never registered, already unregistered, or its loop was closed): there is"
+                + " nothing to undo; check isRegistered() first if unsure");
     }
 
     /**
@@ -164,10 +130,6 @@ public final class EventRaw {
             return registration;
         }
 
-        EventDescriptor descriptor() {
-            return descriptor;
-        }
-
         /** A foreign post made the descriptor readable and the loop drained it. */
         @Override
         protected void fire() {
@@ -177,14 +139,6 @@ public final class EventRaw {
         @Override
         protected void posted() {
             owner.handler.run();
-        }
-
-        /** Forget this registration before its descriptor closes, so posters see null first. */
-        @Override
-        protected void beforeClose() {
-            if (owner.registration == this) {
-                owner.registration = null;
-            }
         }
     }
 }

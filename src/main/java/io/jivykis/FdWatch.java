@@ -3,7 +3,9 @@ package io.jivykis;
 import io.jivykis.internal.DescriptorWatch;
 import io.jivykis.internal.Linux;
 import io.jivykis.internal.Loop;
-import io.jivykis.internal.Source;
+import io.jivykis.internal.Registrar;
+import io.jivykis.internal.WatchedSource;
+import java.lang.invoke.MethodHandles;
 
 /**
  * Readiness of a descriptor the caller owns, delivered on the registering thread's loop
@@ -29,6 +31,9 @@ import io.jivykis.internal.Source;
  * garbage-collected. A registered watch keeps {@link EventLoop#run()} going.
  */
 public final class FdWatch {
+    private static final Registrar<FdWatch, Registration> REGISTRAR = new Registrar<>(MethodHandles.lookup(),
+            FdWatch.class, Registration.class, Registration::open, watch -> "a watch of fd " + watch.fd);
+
     private final int fd;
     // Handlers: set by the registering thread while registered (else by whoever configures
     // the watch before handing it over); read by the loop thread.
@@ -36,7 +41,8 @@ public final class FdWatch {
     private Runnable onWritable;
     private Runnable onError;
 
-    /** The current registration, or null. Written by the registering thread only (volatile for {@link #isRegistered()}). */
+    /** The current registration, or null; owned by {@link #REGISTRAR} (volatile for {@link #isRegistered()}). */
+    @SuppressWarnings("unused") // written through REGISTRAR
     private volatile Registration registration;
 
     /**
@@ -107,14 +113,7 @@ public final class FdWatch {
      * @throws java.io.UncheckedIOException if the kernel refuses for another reason
      */
     public void register() {
-        Registration current = registration;
-        if (current != null) {
-            throw new IllegalStateException("FdWatch.register() on a watch of fd " + fd + " that is already registered"
-                    + " (in the loop of thread \"" + current.loop().owner().getName() + "\"): call unregister() first");
-        }
-        Registration fresh = new Registration(this, EventLoop.coreForRegister("FdWatch"));
-        fresh.open();
-        registration = fresh;
+        REGISTRAR.register(this, EventLoop::coreForRegister);
     }
 
     /**
@@ -124,12 +123,7 @@ public final class FdWatch {
      * @throws IllegalStateException if not registered, or called on another thread than the registering one
      */
     public void unregister() {
-        Registration current = registration;
-        if (current == null) {
-            throw new IllegalStateException("FdWatch.unregister() on a watch of fd " + fd + " that is not registered");
-        }
-        current.loop().checkOwner("FdWatch.unregister()");
-        current.detach();
+        REGISTRAR.unregister(this, "");
     }
 
     /** Whether the watch is registered. Any thread. */
@@ -138,11 +132,7 @@ public final class FdWatch {
     }
 
     private Registration changing(String method) {
-        Registration current = registration;
-        if (current != null) {
-            current.loop().checkOwner("FdWatch." + method + "() on a registered watch");
-        }
-        return current;
+        return registration == null ? null : REGISTRAR.owned(this, method, "");
     }
 
     private int events() {
@@ -156,38 +146,28 @@ public final class FdWatch {
     }
 
     /** One registration: the caller's descriptor in the loop's epoll set. */
-    private static final class Registration extends Source {
+    private static final class Registration extends WatchedSource {
         private final FdWatch owner;
         /** The events last given to epoll, so an unchanged set makes no system call. */
         private int events;
-        private boolean added;
 
-        Registration(FdWatch owner, Loop loop) {
+        private Registration(FdWatch owner, Loop loop) {
             super(loop);
             this.owner = owner;
         }
 
-        void open() {
-            attach();
-            events = owner.events();
-            try {
-                DescriptorWatch.add(loop, owner.fd, events, this);
-                added = true;
-            } catch (RuntimeException e) {
-                detach();
-                throw e;
-            }
+        static Registration open(FdWatch owner, Loop loop) {
+            Registration registration = new Registration(owner, loop);
+            registration.events = owner.events();
+            DescriptorWatch.checkAdded(owner.fd, registration.watch(owner.fd, registration.events));
+            return registration;
         }
 
         void modify(int newEvents) {
             if (newEvents != events) {
-                DescriptorWatch.modify(loop, owner.fd, newEvents, token());
+                DescriptorWatch.checkModified(owner.fd, changeEvents(newEvents));
                 events = newEvents;
             }
-        }
-
-        Loop loop() {
-            return loop;
         }
 
         /**
@@ -218,15 +198,8 @@ public final class FdWatch {
             }
         }
 
+        /** The descriptor is the caller's: the watch never closes it. */
         @Override
-        protected void released() {
-            if (owner.registration == this) {
-                owner.registration = null;
-            }
-            if (added) {
-                added = false;
-                DescriptorWatch.delete(loop, owner.fd, this);
-            }
-        }
+        protected void unwatched() {}
     }
 }

@@ -3,10 +3,10 @@ package io.jivykis;
 import io.jivykis.internal.DescriptorSource;
 import io.jivykis.internal.EventDescriptor;
 import io.jivykis.internal.Loop;
+import io.jivykis.internal.Registrar;
 import io.jivykis.internal.SignalRefusals;
 import io.jivykis.internal.SignalTable;
 import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.Objects;
 
 /**
@@ -71,25 +71,17 @@ import java.util.Objects;
  * unregisters it too.
  */
 public final class SignalHandler {
+    private static final Registrar<SignalHandler, Registration> REGISTRAR = new Registrar<>(MethodHandles.lookup(),
+            SignalHandler.class, Registration.class, Registration::open,
+            handler -> "a handler for " + Signals.name(handler.signum));
+
     private final int signum;
     private final boolean exclusive;
     private final Runnable handler;
 
-    /**
-     * The current registration, or null. Written only by the registering thread; volatile
-     * so {@link #isRegistered()} from another thread sees a fully built registration.
-     */
+    /** The current registration, or null; owned by {@link #REGISTRAR} (volatile for {@link #isRegistered()}). */
+    @SuppressWarnings("unused") // written through REGISTRAR
     private volatile Registration registration;
-
-    private static final VarHandle REGISTRATION;
-
-    static {
-        try {
-            REGISTRATION = MethodHandles.lookup().findVarHandle(SignalHandler.class, "registration", Registration.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     /**
      * Creates an unregistered, non-exclusive handler.
@@ -141,24 +133,7 @@ public final class SignalHandler {
      *     sigaction(2) call; nothing is then registered and nothing is left open
      */
     public void register() {
-        Registration current = registration;
-        if (current != null) {
-            throw alreadyRegistered(current);
-        }
-        Loop loop = EventLoop.coreForRegister("SignalHandler");
-        Registration fresh = Registration.open(this, loop);
-        // Two threads racing to register the same object is misuse; the loser undoes its
-        // own registration so nothing is left that nobody can reach.
-        if (!REGISTRATION.compareAndSet(this, (Registration) null, fresh)) {
-            fresh.detach();
-            throw alreadyRegistered(registration);
-        }
-    }
-
-    private IllegalStateException alreadyRegistered(Registration current) {
-        String where = current == null ? "another thread" : "thread \"" + current.loop().owner().getName() + "\"";
-        return new IllegalStateException("SignalHandler.register() on a handler for " + Signals.name(signum)
-                + " that is already registered (in the loop of " + where + "): call unregister() on that thread first");
+        REGISTRAR.register(this, EventLoop::coreForRegister);
     }
 
     /**
@@ -169,13 +144,7 @@ public final class SignalHandler {
      * @throws IllegalStateException if not registered, or called on another thread than the registering one
      */
     public void unregister() {
-        Registration current = registration;
-        if (current == null) {
-            throw new IllegalStateException("SignalHandler.unregister() on a handler for " + Signals.name(signum)
-                    + " that is not registered");
-        }
-        current.loop().checkOwner("SignalHandler.unregister()");
-        current.detach();
+        REGISTRAR.unregister(this, "");
     }
 
     /** Whether the handler is registered. */
@@ -212,10 +181,7 @@ public final class SignalHandler {
         }
 
         @Override
-        protected void beforeClose() {
-            if (owner.registration == this) {
-                owner.registration = null;
-            }
+        protected void beforeUnwatch() {
             SignalTable.Entry published = entry;
             entry = null;
             if (published != null) {

@@ -1,7 +1,9 @@
 package io.jivykis;
 
 import io.jivykis.internal.Loop;
+import io.jivykis.internal.Registrar;
 import io.jivykis.internal.Source;
+import java.lang.invoke.MethodHandles;
 import java.util.Objects;
 
 /**
@@ -18,9 +20,13 @@ import java.util.Objects;
  * unregister a task from any handler of its loop, and the task then does not run.
  */
 public final class Task {
+    private static final Registrar<Task, Registration> REGISTRAR = new Registrar<>(MethodHandles.lookup(),
+            Task.class, Registration.class, Registration::open, task -> "a task");
+
     private final Runnable handler;
 
-    /** The current registration, or null. Written by the registering thread only (volatile for {@link #isRegistered()}). */
+    /** The current registration, or null; owned by {@link #REGISTRAR} (volatile for {@link #isRegistered()}). */
+    @SuppressWarnings("unused") // written through REGISTRAR
     private volatile Registration registration;
 
     /**
@@ -36,17 +42,11 @@ public final class Task {
      * Registers in the calling thread's loop (iv_task_register): the handler runs once on
      * the loop's next iteration.
      *
-     * @throws IllegalStateException if already registered, or this thread has no open loop
+     * @throws IllegalStateException if already registered (it has not run yet), or this
+     *     thread has no open loop
      */
     public void register() {
-        Registration current = registration;
-        if (current != null) {
-            throw new IllegalStateException("Task.register() on a task that is already registered"
-                    + " (in the loop of thread \"" + current.loop().owner().getName() + "\"): it has not run yet");
-        }
-        Registration fresh = new Registration(this, EventLoop.coreForRegister("Task"));
-        fresh.schedule();
-        registration = fresh;
+        REGISTRAR.register(this, EventLoop::coreForRegister);
     }
 
     /**
@@ -55,12 +55,7 @@ public final class Task {
      * @throws IllegalStateException if not registered, or called on another thread than the registering one
      */
     public void unregister() {
-        Registration current = registration;
-        if (current == null) {
-            throw new IllegalStateException("Task.unregister() on a task that is not registered (it has run already, or was never registered)");
-        }
-        current.loop().checkOwner("Task.unregister()");
-        current.detach();
+        REGISTRAR.unregister(this, " (it has run already, or was never registered)");
     }
 
     /** Whether the task is registered and has not run yet. Any thread. */
@@ -72,18 +67,16 @@ public final class Task {
     private static final class Registration extends Source {
         private final Task owner;
 
-        Registration(Task owner, Loop loop) {
+        private Registration(Task owner, Loop loop) {
             super(loop);
             this.owner = owner;
         }
 
-        void schedule() {
-            attach();
-            scheduleTask();
-        }
-
-        Loop loop() {
-            return loop;
+        static Registration open(Task owner, Loop loop) {
+            Registration registration = new Registration(owner, loop);
+            registration.attach();
+            registration.scheduleTask();
+            return registration;
         }
 
         /** One-shot: unregister first, so the handler may register the task again. */
@@ -93,11 +86,8 @@ public final class Task {
             owner.handler.run();
         }
 
+        /** Nothing is held but the slot (a queued entry of a detached task is skipped). */
         @Override
-        protected void released() {
-            if (owner.registration == this) {
-                owner.registration = null;
-            }
-        }
+        protected void released() {}
     }
 }

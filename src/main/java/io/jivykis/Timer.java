@@ -1,7 +1,9 @@
 package io.jivykis;
 
 import io.jivykis.internal.Loop;
+import io.jivykis.internal.Registrar;
 import io.jivykis.internal.Source;
+import java.lang.invoke.MethodHandles;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -29,6 +31,9 @@ import java.util.Objects;
  * {@link EventLoop#run()} going, which is how a timer bounds a run.
  */
 public final class Timer {
+    private static final Registrar<Timer, Registration> REGISTRAR = new Registrar<>(MethodHandles.lookup(),
+            Timer.class, Registration.class, Registration::open, timer -> "a timer");
+
     /** Durations are capped here (about 73 years) so deadline differences cannot overflow. */
     private static final long MAX_DELAY_NANOS = Long.MAX_VALUE >> 2;
 
@@ -37,7 +42,8 @@ public final class Timer {
     private long deadline;
     private boolean hasDeadline;
 
-    /** The current registration, or null. Written by the registering thread only (volatile for {@link #isRegistered()}). */
+    /** The current registration, or null; owned by {@link #REGISTRAR} (volatile for {@link #isRegistered()}). */
+    @SuppressWarnings("unused") // written through REGISTRAR
     private volatile Registration registration;
 
     /**
@@ -107,18 +113,11 @@ public final class Timer {
      *     this thread has no open loop
      */
     public void register() {
-        Registration current = registration;
-        if (current != null) {
-            throw new IllegalStateException("Timer.register() on a timer that is already registered"
-                    + " (in the loop of thread \"" + current.loop().owner().getName() + "\"): call unregister() first");
-        }
         if (!hasDeadline) {
             throw new IllegalStateException("Timer.register() on a timer with no deadline:"
                     + " call expiresAt(nanoTime) or expiresAfter(duration) first");
         }
-        Registration fresh = new Registration(this, EventLoop.coreForRegister("Timer"));
-        fresh.arm(deadline);
-        registration = fresh;
+        REGISTRAR.register(this, EventLoop::coreForRegister);
     }
 
     /**
@@ -128,13 +127,7 @@ public final class Timer {
      *     registered), or called on another thread than the registering one
      */
     public void unregister() {
-        Registration current = registration;
-        if (current == null) {
-            throw new IllegalStateException("Timer.unregister() on a timer that is not registered"
-                    + " (it has fired already, or was never registered)");
-        }
-        current.loop().checkOwner("Timer.unregister()");
-        current.detach();
+        REGISTRAR.unregister(this, " (it has fired already, or was never registered)");
     }
 
     /** Whether the timer is registered and has not fired yet. Any thread. */
@@ -143,29 +136,24 @@ public final class Timer {
     }
 
     private void requireUnregistered(String method) {
-        Registration current = registration;
-        if (current != null) {
-            throw new IllegalStateException("Timer." + method + "() on a registered timer: unregister() it first,"
-                    + " or set the next deadline from its handler, where it is already unregistered");
-        }
+        REGISTRAR.requireUnregistered(this, method, "unregister() it first, or set the next deadline from its"
+                + " handler, where it is already unregistered");
     }
 
     /** One registration: an entry in the loop's timer heap. */
     private static final class Registration extends Source {
         private final Timer owner;
 
-        Registration(Timer owner, Loop loop) {
+        private Registration(Timer owner, Loop loop) {
             super(loop);
             this.owner = owner;
         }
 
-        void arm(long deadline) {
-            attach();
-            armTimer(deadline);
-        }
-
-        Loop loop() {
-            return loop;
+        static Registration open(Timer owner, Loop loop) {
+            Registration registration = new Registration(owner, loop);
+            registration.attach();
+            registration.armTimer(owner.deadline);
+            return registration;
         }
 
         /** One-shot: unregister first, so the handler may set a new deadline and register again. */
@@ -175,11 +163,8 @@ public final class Timer {
             owner.handler.run();
         }
 
+        /** Nothing is held but the slot and the heap entry, which detaching removed. */
         @Override
-        protected void released() {
-            if (owner.registration == this) {
-                owner.registration = null;
-            }
-        }
+        protected void released() {}
     }
 }

@@ -42,7 +42,7 @@ public final class DescriptorLimitProbe {
         System.out.println("registered: " + registered.size());
         System.out.println("register-failure: " + (refused == null ? "none" : refused.getMessage()));
         System.out.println("half-registered: " + last.isRegistered() + " fd=" + last.fd());
-        System.out.println("attached: " + loop.core().attachedCount());
+        int registeredAtLimit = registered.size();
 
         // At the limit, a thread cannot open a loop either: with no descriptor free, epoll
         // fails; with one free, epoll succeeds and the wake-up descriptor fails, and the epoll
@@ -78,6 +78,10 @@ public final class DescriptorLimitProbe {
         for (EventRaw ev : registered) {
             ev.unregister();
         }
+        // Nothing half-registered in the loop: with every registered object unregistered,
+        // run() returns at once (a leftover registration would keep it waiting for ever).
+        loop.run();
+        System.out.println("run-returned-after-unregistering: " + registeredAtLimit);
         loop.close();
         System.out.println("leaked: " + (Fds.libraryKinds().equals(baseline) ? "nothing" : Fds.libraryKinds()
                 + " vs " + baseline));

@@ -1,18 +1,14 @@
 package io.jivykis.internal;
 
 /**
- * A {@link Source} that owns one {@link EventDescriptor} watched by its loop: when a post
- * from outside the JVM's Java code (another process, a signal handler, native code) makes
- * the descriptor readable, the loop drains it and calls {@link #fire()}.
- *
- * <p>Releasing removes the descriptor from epoll and closes it, after
- * {@link #beforeClose()} has withdrawn it from whoever else writes it.
+ * A {@link WatchedSource} that owns one {@link EventDescriptor}: when a post from outside
+ * the JVM's Java code (another process, a signal handler, native code) makes the descriptor
+ * readable, the loop drains it and calls {@link #fire()}. Detaching removes the descriptor
+ * from epoll, then closes it.
  */
-public abstract class DescriptorSource extends Source {
+public abstract class DescriptorSource extends WatchedSource {
     /** The descriptor this registration owns. */
     protected final EventDescriptor descriptor;
-    /** Whether the descriptor is in the loop's epoll set (false only while {@link #open()} fails). */
-    private boolean watched;
 
     /** Creates a source owning {@code descriptor}; {@link #open()} registers it. */
     protected DescriptorSource(Loop loop, EventDescriptor descriptor) {
@@ -25,34 +21,20 @@ public abstract class DescriptorSource extends Source {
      * left registered or open (the descriptor is closed) and the exception propagates.
      */
     protected final void open() {
-        try {
-            attach();
-        } catch (RuntimeException e) {
-            descriptor.close();
-            throw e;
-        }
-        try {
-            loop.epoll().add(descriptor.readFd(), Linux.EPOLLIN, token());
-            watched = true;
-        } catch (RuntimeException e) {
-            detach();
-            throw e;
+        int fd = descriptor.readFd();
+        int rc = watch(fd, Linux.EPOLLIN);
+        if (rc != 0) {
+            throw Errors.failure("epoll_ctl(ADD, fd " + fd + ")", -rc);
         }
     }
 
-    /** The loop this source is registered with. */
-    public final Loop loop() {
-        return loop;
+    /** The descriptor this registration owns. */
+    public final EventDescriptor descriptor() {
+        return descriptor;
     }
 
     /** What to run when the descriptor was written; on the loop thread. */
     protected abstract void fire();
-
-    /**
-     * Called on the loop thread before the descriptor is closed: stop every writer that
-     * could still write it. Nothing by default.
-     */
-    protected void beforeClose() {}
 
     @Override
     protected final void ready(int epollFlags) {
@@ -65,19 +47,7 @@ public abstract class DescriptorSource extends Source {
     }
 
     @Override
-    protected final void released() {
-        try {
-            beforeClose();
-        } finally {
-            try {
-                if (watched) {
-                    // DEL before close: a child holding a copy of the descriptor would keep
-                    // the epoll entry alive after our close.
-                    loop.epoll().delete(descriptor.readFd());
-                }
-            } finally {
-                descriptor.close();
-            }
-        }
+    protected final void unwatched() {
+        descriptor.close();
     }
 }

@@ -1,9 +1,8 @@
 package io.jivykis.internal;
 
 /**
- * Adds, changes and removes a caller's descriptor in a loop's epoll set, and turns the errors
- * that mean "this descriptor cannot be watched here" into exceptions that say why and what to
- * do (the raw errno text alone does not).
+ * What FdWatch asks of epoll for a caller's descriptor, and the exceptions that say why a
+ * descriptor cannot be watched and what to do (the raw errno text alone does not).
  */
 public final class DescriptorWatch {
     private DescriptorWatch() {}
@@ -20,16 +19,15 @@ public final class DescriptorWatch {
     }
 
     /**
-     * epoll_ctl(ADD) of {@code fd}.
+     * Throws what a refused epoll_ctl(ADD) of {@code fd} means to an FdWatch user; returns if
+     * {@code rc} is 0.
      *
      * @throws IllegalArgumentException if the descriptor is closed or cannot be polled
      * @throws IllegalStateException if the descriptor is already in this loop's epoll set
      * @throws java.io.UncheckedIOException for any other refusal (ENOMEM, ENOSPC...)
      */
-    public static void add(Loop loop, int fd, int events, Source source) {
-        int rc = Native.epollCtl(loop.epoll().fd(), Linux.EPOLL_CTL_ADD, fd, events, source.token());
+    public static void checkAdded(int fd, int rc) {
         if (rc == 0) {
-            loop.claimDescriptor(fd, source);
             return;
         }
         int errno = -rc;
@@ -55,29 +53,12 @@ public final class DescriptorWatch {
         throw Errors.failure("epoll_ctl(ADD, fd " + fd + ")", errno);
     }
 
-    /** epoll_ctl(MOD) of a descriptor already added. */
-    public static void modify(Loop loop, int fd, int events, long token) {
-        int rc = Native.epollCtl(loop.epoll().fd(), Linux.EPOLL_CTL_MOD, fd, events, token);
+    /** Throws what a refused epoll_ctl(MOD) of a watched {@code fd} means; returns if {@code rc} is 0. */
+    public static void checkModified(int fd, int rc) {
         if (rc == -Linux.EBADF || rc == -Linux.ENOENT) {
             throw new IllegalStateException("FdWatch: fd " + fd + " was closed while watched (" + Errors.describe(-rc)
                     + "): unregister the watch before closing its descriptor");
         }
         Errors.check("epoll_ctl(MOD, fd " + fd + ")", rc);
-    }
-
-    /**
-     * epoll_ctl(DEL). A descriptor closed before the watch was unregistered has left the set
-     * already (EBADF, or ENOENT if its number was reused); that is not reported, because
-     * unregistering is what the caller is cleaning up with. When a newer watch of this loop
-     * has taken the number since, nothing is removed: the entry is that watch's.
-     */
-    public static void delete(Loop loop, int fd, Source source) {
-        if (!loop.releaseDescriptor(fd, source)) {
-            return;
-        }
-        int rc = Native.epollCtl(loop.epoll().fd(), Linux.EPOLL_CTL_DEL, fd, 0, 0);
-        if (rc != 0 && rc != -Linux.EBADF && rc != -Linux.ENOENT) {
-            throw Errors.failure("epoll_ctl(DEL, fd " + fd + ")", -rc);
-        }
     }
 }

@@ -48,22 +48,14 @@ public final class Epoll {
         return fd;
     }
 
-    /** epoll_ctl(ADD). */
-    public void add(int target, int flags, long token) {
-        Errors.check("epoll_ctl(ADD, fd " + target + ")",
-                Native.epollCtl(fd, Linux.EPOLL_CTL_ADD, target, flags, token));
-    }
-
-    /** epoll_ctl(MOD). */
-    public void modify(int target, int flags, long token) {
-        Errors.check("epoll_ctl(MOD, fd " + target + ")",
-                Native.epollCtl(fd, Linux.EPOLL_CTL_MOD, target, flags, token));
-    }
-
-    /** epoll_ctl(DEL). */
-    public void delete(int target) {
-        Errors.check("epoll_ctl(DEL, fd " + target + ")",
-                Native.epollCtl(fd, Linux.EPOLL_CTL_DEL, target, 0, 0));
+    /**
+     * epoll_ctl(2) on this instance: {@code op} is {@link Linux#EPOLL_CTL_ADD}, {@code _MOD}
+     * or {@code _DEL}; {@code token} is what epoll_wait reports for {@code target}.
+     *
+     * @return 0, or a negative errno
+     */
+    int control(int op, int target, int events, long token) {
+        return Native.epollCtl(fd, op, target, events, token);
     }
 
     /** Waits up to {@code timeoutMs} (-1: forever); returns the number of events, 0 on EINTR. */

@@ -59,6 +59,11 @@ public abstract class Source {
     /** Link in the loop's task queue. Loop thread only. */
     Source nextTask;
 
+    /** The registrar whose object holds this source as its registration, or null. Loop thread only. */
+    private Registrar<?, ?> registrar;
+    /** That object. */
+    private Object holder;
+
     /** Creates a source for {@code loop}; {@link #attach()} registers it. */
     protected Source(Loop loop) {
         this.loop = loop;
@@ -99,12 +104,31 @@ public abstract class Source {
         loop.scheduleTask(this);
     }
 
-    /** Unregisters; calls {@link #released()}. Loop thread only; a second call does nothing. */
+    /**
+     * Unregisters: leaves the loop, clears the public object's registration (so posters stop
+     * finding this source), then calls {@link #released()}. Loop thread only; a second call
+     * does nothing.
+     */
     public final void detach() {
         if (!detached) {
             loop.detach(this);
+            detached = true;
+            if (registrar != null) {
+                registrar.forget(holder, this);
+            }
             released();
         }
+    }
+
+    /** Records which public object holds this source, so {@link #detach()} clears it there. */
+    final void bind(Registrar<?, ?> registrar, Object holder) {
+        this.registrar = registrar;
+        this.holder = holder;
+    }
+
+    /** The loop this source belongs to. */
+    public final Loop loop() {
+        return loop;
     }
 
     /** Whether this source is still registered. Loop thread only. */
