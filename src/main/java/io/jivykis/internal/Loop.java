@@ -4,7 +4,8 @@ package io.jivykis.internal;
  * The engine of one thread's event loop. It puts in order the parts that each live in their
  * own class: the registered sources ({@link SlotTable}), the descriptors in the epoll set
  * ({@link Watches}), the armed timers ({@link TimerHeap}), the scheduled tasks
- * ({@link TaskQueue}), the posted sources ({@link PostQueue}) and the wake-up protocol
+ * ({@link TaskQueue}), the posted sources ({@link PostQueue}, which this class extends, for
+ * speed: see there) and the wake-up protocol
  * ({@link WakeUp}). The order of one iteration is documented once, in {@code EventLoop}'s
  * Javadoc; {@link #iterate()} is that list.
  *
@@ -15,7 +16,7 @@ package io.jivykis.internal;
  * <p>Every method but {@link #wakeUp()} (through {@link Source#post()}) and
  * {@link #closeAbandoned()} belongs to the owning thread; the fields are plain.
  */
-public final class Loop {
+public final class Loop extends PostQueue {
     /** How many posted sources one iteration dispatches before polling descriptors again. */
     static final int POST_BUDGET = 1024;
     /** How many ready descriptors one wait reports at most; the rest are reported by the next. */
@@ -30,7 +31,6 @@ public final class Loop {
     private final Watches watches;
     private final WakeUp wake;
     private final SlotTable sources = new SlotTable();
-    private final PostQueue posted = new PostQueue();
     private final TimerHeap timers = new TimerHeap();
     private final TaskQueue tasks = new TaskQueue();
     /** Runs Runnables from any thread through the posted step; shut down when the loop closes. */
@@ -118,7 +118,7 @@ public final class Loop {
      * handed to the loop while it runs is not stranded when the last object unregisters).
      */
     private boolean hasWork() {
-        return sources.size() > 0 || !posted.isEmpty();
+        return sources.size() > 0 || !hasNoPosts();
     }
 
     /**
@@ -155,7 +155,7 @@ public final class Loop {
 
     /** Nanoseconds to wait: 0 with work queued or a deadline past, -1 without limit. */
     private long waitTimeout() {
-        if (posted.hasLocal() || !tasks.isEmpty()) {
+        if (hasLocalPosts() || !tasks.isEmpty()) {
             return 0;
         }
         Source first = timers.peek();
@@ -174,7 +174,7 @@ public final class Loop {
         boolean block = timeout != 0;
         if (block) {
             wake.aboutToSleep();
-            if (posted.hasRemoteVolatile()) {
+            if (hasRemotePostVolatile()) {
                 // Not going to sleep after all: clear the flag, or the next poster would
                 // pay a wake-up write the running loop does not need.
                 wake.awake();
@@ -208,7 +208,7 @@ public final class Loop {
 
     private void dispatchPosted() {
         for (int i = 0; i < POST_BUDGET && !quitRequested; i++) {
-            Source source = posted.poll();
+            Source source = pollPosted();
             if (source == null) {
                 return;
             }
@@ -274,12 +274,8 @@ public final class Loop {
         watches.remove(fd, source);
     }
 
-    void enqueueFromOwner(Source source) {
-        posted.addFromOwner(source);
-    }
-
     void enqueueFromOtherThread(Source source) {
-        posted.addFromOtherThread(source);
+        pushFromOtherThread(source);
         wake.wakeUp();
     }
 
@@ -398,7 +394,7 @@ public final class Loop {
                 failure = failure == null ? e : failure;
             }
         }
-        posted.clear();
+        clearPosts();
         tasks.clear();
         try {
             wake.close();

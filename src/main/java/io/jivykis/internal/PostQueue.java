@@ -8,6 +8,11 @@ import java.lang.invoke.VarHandle;
  * own thread (no atomic, no fence), and a lock-free Treiber stack for posts made by other
  * threads, which the loop takes whole and reverses into post order.
  *
+ * <p>{@link Loop} extends this class rather than holding an instance: the queue's code stays
+ * here, its fields live in the loop object itself, and the self-post path (post, dispatch,
+ * post again) makes no extra dependent load. Measured with the bench's selfpost case, the
+ * separate object cost 1.2 ns of 15 per post (8%).
+ *
  * <p>The stack's head is the only field posters write. It sits alone between padding
  * (see {@link PostQueueRemoteHead}) so that a poster's CAS does not take the cache line of
  * the fields the loop writes on every dispatch ({@link #ownerHead}, {@link #takenHead}).
@@ -15,7 +20,7 @@ import java.lang.invoke.VarHandle;
  * <p>A source is in at most one queue at a time: its pending flag (see {@link Source#post()})
  * admits it once, and the loop clears that flag only after taking it out.
  */
-final class PostQueue extends PostQueueTrailingPad {
+abstract class PostQueue extends PostQueueTrailingPad {
     /** Posts made on the loop thread, FIFO. Loop thread only (plain). */
     private Source ownerHead;
     private Source ownerTail;
@@ -23,7 +28,7 @@ final class PostQueue extends PostQueueTrailingPad {
     private Source takenHead;
 
     /** Appends a post made on the loop's thread. Loop thread only. */
-    void addFromOwner(Source source) {
+    final void enqueueFromOwner(Source source) {
         if (ownerTail == null) {
             ownerHead = source;
         } else {
@@ -36,7 +41,7 @@ final class PostQueue extends PostQueueTrailingPad {
      * Pushes a post made by another thread. The CAS releases the source's link; the loop's
      * getAndSet acquires it. The caller then wakes the loop if it sleeps.
      */
-    void addFromOtherThread(Source source) {
+    final void pushFromOtherThread(Source source) {
         Source head;
         do {
             head = (Source) REMOTE_HEAD.getOpaque(this);
@@ -45,7 +50,7 @@ final class PostQueue extends PostQueueTrailingPad {
     }
 
     /** Whether posts wait on the loop's side (owner FIFO or already taken). Loop thread only. */
-    boolean hasLocal() {
+    final boolean hasLocalPosts() {
         return ownerHead != null || takenHead != null;
     }
 
@@ -53,8 +58,8 @@ final class PostQueue extends PostQueueTrailingPad {
      * Whether any post is queued. The remote head is read opaquely: a post that lands just
      * after this read is found by the sleep protocol ({@link #hasRemoteVolatile()}).
      */
-    boolean isEmpty() {
-        return !hasLocal() && REMOTE_HEAD.getOpaque(this) == null;
+    final boolean hasNoPosts() {
+        return !hasLocalPosts() && REMOTE_HEAD.getOpaque(this) == null;
     }
 
     /**
@@ -62,12 +67,12 @@ final class PostQueue extends PostQueueTrailingPad {
      * the Dekker pair with {@link WakeUp} (store "sleeping", then load this; a poster pushes,
      * then loads "sleeping").
      */
-    boolean hasRemoteVolatile() {
+    final boolean hasRemotePostVolatile() {
         return REMOTE_HEAD.getVolatile(this) != null;
     }
 
     /** The next posted source (those taken from other threads first), or null. Loop thread only. */
-    Source poll() {
+    final Source pollPosted() {
         if (takenHead == null && REMOTE_HEAD.getOpaque(this) != null) {
             takenHead = reverse((Source) REMOTE_HEAD.getAndSet(this, (Source) null));
         }
@@ -89,7 +94,7 @@ final class PostQueue extends PostQueueTrailingPad {
     }
 
     /** Forgets every queued post (the loop is closing). */
-    void clear() {
+    final void clearPosts() {
         ownerHead = ownerTail = takenHead = null;
         REMOTE_HEAD.setVolatile(this, (Source) null);
     }
