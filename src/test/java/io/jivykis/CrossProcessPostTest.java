@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jivykis.children.PostingChild;
 import io.jivykis.internal.cli.Main;
+import io.jivykis.testing.Descriptors;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +41,7 @@ class CrossProcessPostTest extends BackendCase {
         try (EventLoop loop = EventLoop.open(); Children.Acks acks = new Children.Acks(fifo, posts)) {
             EventRaw event = new EventRaw(acks.handler());
             event.register();
-            Map<Integer, String> before = Fds.libraryKinds();
+            Map<Integer, String> before = Descriptors.libraryKinds();
             ChildProcess child = new ChildProcessBuilder(full).pass(event, "WAKE")
                     .redirectOutput(out).redirectError(err).start();
             Children.runUntilQuitOrExit(loop, child);
@@ -49,7 +50,7 @@ class CrossProcessPostTest extends BackendCase {
             assertEquals(0, status, report);
             assertEquals(posts, acks.calls.get(), "handler calls; " + report);
             assertNull(acks.foreignThread, "the handler ran on another thread than the registering one");
-            Fds.assertNoneLeaked(before, "the child exited");
+            Descriptors.assertNoneLeaked(before, "the child exited");
             event.unregister();
             return Children.read(out);
         }
@@ -118,7 +119,7 @@ class CrossProcessPostTest extends BackendCase {
                 }
             });
             event.register();
-            Map<Integer, String> before = Fds.libraryKinds();
+            Map<Integer, String> before = Descriptors.libraryKinds();
             child[0] = new ChildProcessBuilder(Children.nativeProgram("posting-child").toString(), "WAKE",
                     "100000000", "-", "100").pass(event, "WAKE").redirectOutput(tmp.resolve("out")).start();
             Children.runUntilQuitOrExit(loop, child[0]);
@@ -130,7 +131,7 @@ class CrossProcessPostTest extends BackendCase {
             event.post();
             runPending(loop);
             assertEquals(afterDeath + 1, calls.get(), "the event still works after its poster died");
-            Fds.assertNoneLeaked(before, "the child was killed");
+            Descriptors.assertNoneLeaked(before, "the child was killed");
             event.unregister();
         }
     }
@@ -163,7 +164,7 @@ class CrossProcessPostTest extends BackendCase {
         Path out = tmp.resolve("unregister-out.txt");
         AtomicInteger calls = new AtomicInteger();
         try (EventLoop loop = EventLoop.open()) {
-            Map<Integer, String> before = Fds.libraryKinds();
+            Map<Integer, String> before = Descriptors.libraryKinds();
             EventRaw[] event = new EventRaw[1];
             event[0] = new EventRaw(() -> {
                 if (calls.incrementAndGet() == 10) {
@@ -174,7 +175,7 @@ class CrossProcessPostTest extends BackendCase {
             ChildProcess child = new ChildProcessBuilder(command).pass(event[0], "WAKE").redirectOutput(out).start();
             loop.run(); // returns once the handler unregistered the event
             assertEquals(10, calls.get());
-            Fds.assertNoneLeaked(before, "the receiver unregistered");
+            Descriptors.assertNoneLeaked(before, "the receiver unregistered");
             int status = child.waitFor();
             assertEquals(0, status, "the poster must survive its receiver (141 would be SIGPIPE): "
                     + Children.read(out));

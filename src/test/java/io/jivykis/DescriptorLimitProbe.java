@@ -3,6 +3,7 @@ package io.jivykis;
 import io.jivykis.internal.Errors;
 import io.jivykis.internal.Linux;
 import io.jivykis.internal.Native;
+import io.jivykis.testing.Descriptors;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +25,7 @@ public final class DescriptorLimitProbe {
         EventLoop.open().close();
         Errors.describe(Linux.EMFILE);
         new AtomicReference<>(new UncheckedIOException(new java.io.IOException("warm-up")));
-        Map<Integer, String> baseline = Fds.libraryKinds();
+        Map<Integer, String> baseline = Descriptors.libraryKinds();
 
         EventLoop loop = EventLoop.open();
         List<EventRaw> registered = new ArrayList<>();
@@ -79,7 +80,7 @@ public final class DescriptorLimitProbe {
             ev.unregister();
         }
         loop.close();
-        System.out.println("leaked: " + (Fds.libraryKinds().equals(baseline) ? "nothing" : Fds.libraryKinds()
+        System.out.println("leaked: " + (Descriptors.libraryKinds().equals(baseline) ? "nothing" : Descriptors.libraryKinds()
                 + " vs " + baseline));
     }
 

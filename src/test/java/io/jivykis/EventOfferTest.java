@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jivykis.children.OfferClient;
 import io.jivykis.children.OfferingReceiver;
+import io.jivykis.testing.Descriptors;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,7 +72,7 @@ class EventOfferTest extends BackendCase {
      * and an offer makes no pipe (the event's own pipe is still registered when counted).
      */
     private static Map<Integer, String> offerKinds() {
-        Map<Integer, String> fds = Fds.snapshot();
+        Map<Integer, String> fds = Descriptors.snapshot();
         fds.values().removeIf(t -> !(t.startsWith("socket:[") || t.startsWith("anon_inode:")));
         return fds;
     }
@@ -203,7 +204,7 @@ class EventOfferTest extends BackendCase {
         assertTrue(none.getMessage().contains("No such file or directory") && none.getMessage().contains(socket.toString()),
                 none.getMessage());
         try (EventLoop loop = EventLoop.open()) {
-            Map<Integer, String> before = Fds.libraryKinds();
+            Map<Integer, String> before = Descriptors.libraryKinds();
             EventRaw event = new EventRaw(() -> {});
             assertThrows(IllegalStateException.class, () -> EventOffer.open(event, socket), "not registered");
             event.register();
@@ -265,7 +266,7 @@ class EventOfferTest extends BackendCase {
             assertFalse(Files.exists(socket));
             UncheckedIOException closed = assertThrows(UncheckedIOException.class, () -> Poster.connect(socket));
             assertTrue(closed.getMessage().contains("No such file or directory"), closed.getMessage());
-            Fds.assertNoneLeaked(before, "refused offers");
+            Descriptors.assertNoneLeaked(before, "refused offers");
         }
     }
 }

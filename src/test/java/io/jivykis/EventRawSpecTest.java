@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jivykis.testing.Descriptors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.ref.WeakReference;
@@ -39,7 +40,7 @@ class EventRawSpecTest extends BackendCase {
             ev.register();
             assertTrue(ev.isRegistered());
             assertEquals(backend, ev.backend());
-            String kind = Fds.target(ev.fd());
+            String kind = Descriptors.target(ev.fd());
             assertNotNull(kind, "fd() must name an open descriptor");
             assertTrue(kind.startsWith(backend == Backend.EVENTFD ? "anon_inode:[eventfd]" : "pipe:["), kind);
             ev.unregister();
@@ -89,19 +90,19 @@ class EventRawSpecTest extends BackendCase {
     void unregisterFromTheRegisteringThreadDeinitializesTheObject(Backend backend) {
         use(backend);
         try (EventLoop loop = EventLoop.open()) {
-            Map<Integer, String> before = Fds.libraryKinds();
+            Map<Integer, String> before = Descriptors.libraryKinds();
             EventRaw ev = new EventRaw(() -> {});
             ev.register();
             int fd = ev.fd();
-            String kind = Fds.target(fd);
+            String kind = Descriptors.target(fd);
             int epollFd = loop.core().epoll().fd();
             int watchedBefore = watchedCount(epollFd);
-            assertTrue(Fds.libraryKinds().size() == before.size() + (backend == Backend.EVENTFD ? 1 : 2),
+            assertTrue(Descriptors.libraryKinds().size() == before.size() + (backend == Backend.EVENTFD ? 1 : 2),
                     "an eventfd takes one descriptor table entry, a pipe two");
             ev.unregister();
             assertFalse(ev.isRegistered());
-            Fds.assertNoneLeaked(before, "unregister");
-            assertFalse(kind.equals(Fds.target(fd)), "descriptor " + fd + " must be closed");
+            Descriptors.assertNoneLeaked(before, "unregister");
+            assertFalse(kind.equals(Descriptors.target(fd)), "descriptor " + fd + " must be closed");
             assertEquals(watchedBefore - 1, watchedCount(epollFd), "the loop must no longer watch the object");
             ev.post(); // a post after unregister does nothing
             loop.run(); // nothing registered: returns at once
@@ -109,7 +110,7 @@ class EventRawSpecTest extends BackendCase {
     }
 
     private static int watchedCount(int epollFd) {
-        return Fds.info(epollFd).split("tfd:", -1).length - 1;
+        return Descriptors.info(epollFd).split("tfd:", -1).length - 1;
     }
 
     // "It is permitted to unregister a struct iv_event_raw object from any ivykis callback
@@ -301,18 +302,18 @@ class EventRawSpecTest extends BackendCase {
             AtomicInteger calls = new AtomicInteger();
             EventRaw ev = new EventRaw(calls::incrementAndGet);
             ev.register();
-            String object = Fds.target(ev.fd());
+            String object = Descriptors.target(ev.fd());
             boolean watched = false;
-            for (String line : Fds.info(epollFd).split("\n")) {
+            for (String line : Descriptors.info(epollFd).split("\n")) {
                 String[] words = line.trim().split("\\s+");
                 if (words.length >= 2 && words[0].equals("tfd:")) {
-                    String target = Fds.target(Integer.parseInt(words[1]));
+                    String target = Descriptors.target(Integer.parseInt(words[1]));
                     // For a pipe the loop watches the read end: the same pipe inode as fd().
                     watched |= object.equals(target) && !target.startsWith("anon_inode:[eventfd]")
                             || Integer.parseInt(words[1]) == ev.fd();
                 }
             }
-            assertTrue(watched, "the loop's epoll set must hold the object's descriptor:\n" + Fds.info(epollFd));
+            assertTrue(watched, "the loop's epoll set must hold the object's descriptor:\n" + Descriptors.info(epollFd));
             ForeignWrite.write(ev);
             runPending(loop);
             assertEquals(1, calls.get());
@@ -327,18 +328,18 @@ class EventRawSpecTest extends BackendCase {
     void eventfdIsUsedWhenAvailableAndTakesOneDescriptorTableEntryWhilePipeTakesTwo() {
         System.clearProperty(BACKEND_PROPERTY);
         try (EventLoop loop = EventLoop.open()) {
-            Map<Integer, String> before = Fds.libraryKinds();
+            Map<Integer, String> before = Descriptors.libraryKinds();
             EventRaw ev = new EventRaw(() -> {});
             ev.register();
             assertEquals(Backend.EVENTFD, ev.backend(), "eventfd is the default");
-            assertEquals(before.size() + 1, Fds.libraryKinds().size(), "an eventfd takes one entry");
+            assertEquals(before.size() + 1, Descriptors.libraryKinds().size(), "an eventfd takes one entry");
             ev.unregister();
             use(Backend.PIPE); // read at each register: the same object, now a pipe
             ev.register();
             assertEquals(Backend.PIPE, ev.backend());
-            assertEquals(before.size() + 2, Fds.libraryKinds().size(), "a pipe takes two entries");
+            assertEquals(before.size() + 2, Descriptors.libraryKinds().size(), "a pipe takes two entries");
             ev.unregister();
-            Fds.assertNoneLeaked(before, "an eventfd and a pipe registration");
+            Descriptors.assertNoneLeaked(before, "an eventfd and a pipe registration");
         }
     }
 
@@ -349,13 +350,13 @@ class EventRawSpecTest extends BackendCase {
     void theInProcessAlternativeEventTakesNoDescriptorWhileEventRawTakesItsOwn(Backend backend) {
         use(backend);
         try (EventLoop loop = EventLoop.open()) {
-            Map<Integer, String> before = Fds.libraryKinds();
+            Map<Integer, String> before = Descriptors.libraryKinds();
             Event light = new Event(() -> {});
             light.register();
-            assertEquals(before, Fds.libraryKinds(), "an Event opens no descriptor");
+            assertEquals(before, Descriptors.libraryKinds(), "an Event opens no descriptor");
             EventRaw raw = new EventRaw(() -> {});
             raw.register();
-            assertEquals(before.size() + (backend == Backend.EVENTFD ? 1 : 2), Fds.libraryKinds().size());
+            assertEquals(before.size() + (backend == Backend.EVENTFD ? 1 : 2), Descriptors.libraryKinds().size());
             raw.unregister();
             light.unregister();
         }

@@ -1,5 +1,7 @@
 package io.jivykis;
 
+import io.jivykis.testing.Descriptors;
+
 /**
  * A child JVM's main, run where the kernel refuses eventfd(2): asks for the eventfd backend,
  * registers an object, posts it from another thread, and prints the backend it got and
@@ -18,7 +20,7 @@ public final class FallbackProbe {
             });
             ev[0].register();
             System.out.println("backend: " + ev[0].backend());
-            System.out.println("fd-kind: " + Fds.target(ev[0].fd()).replaceAll("\\[\\d+\\]", "[]"));
+            System.out.println("fd-kind: " + Descriptors.target(ev[0].fd()).replaceAll("\\[\\d+\\]", "[]"));
             Thread poster = new Thread(ev[0]::post, "poster");
             poster.start();
             poster.join();

@@ -4,6 +4,7 @@ import io.jivykis.EventLoop;
 import io.jivykis.EventRaw;
 import io.jivykis.internal.Errors;
 import io.jivykis.internal.EventDescriptor;
+import io.jivykis.testing.Descriptors;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
