@@ -3,6 +3,8 @@ package io.jivykis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.jivykis.children.FallbackProbe;
+import io.jivykis.testing.ChildJvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -29,8 +31,8 @@ class BackendFallbackTest {
         Path launcher = Paths.get(System.getProperty("jivykis.test.nativeDir", "target/native"),
                 "jivykis-test-deny-eventfd");
         assumeTrue(Files.isExecutable(launcher), "the CMake build did not make " + launcher);
-        JavaChild child = JavaChild.run(List.of(launcher.toString(), errno), List.of("-Djivykis.backend=eventfd"),
-                null, FallbackProbe.class);
+        ChildJvm.Result child = ChildJvm.of(FallbackProbe.class).under(launcher.toString(), errno)
+                .jvmArgs("-Djivykis.backend=eventfd").run();
         assumeTrue(child.exitCode != 77, "seccomp is not available here: " + child.output);
         assertEquals(0, child.exitCode, child.toString());
         assertEquals(List.of("backend: PIPE"), child.lines("backend: "), child.toString());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jivykis.children.PostingChild;
 import io.jivykis.internal.cli.Main;
+import io.jivykis.testing.ChildJvm;
 import io.jivykis.testing.Descriptors;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -59,7 +60,7 @@ class CrossProcessPostTest extends BackendCase {
     @OnBothBackends
     void aJavaChildPostsAndEveryPostRunsTheHandler(Backend backend) throws Exception {
         use(backend);
-        String out = postWithAcks(Children.java(PostingChild.class, "WAKE", String.valueOf(POSTS), "ACKS"), POSTS);
+        String out = postWithAcks(ChildJvm.of(PostingChild.class, "WAKE", String.valueOf(POSTS), "ACKS").command(), POSTS);
         assertEquals("posted=" + POSTS + " backend=" + backend + "\n", out);
     }
 
@@ -102,7 +103,7 @@ class CrossProcessPostTest extends BackendCase {
         String script = "exec 4<\"$1\"; shift; i=0; while [ $i -lt " + posts + " ]; do \"$@\" || exit 1;"
                 + " read ack <&4 || exit 3; i=$((i+1)); done; echo posted=$i";
         List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", script, "sh", "ACKS"));
-        command.addAll(Children.java(Main.class, "post", "WAKE"));
+        command.addAll(ChildJvm.of(Main.class, "post", "WAKE").command());
         assertEquals("posted=" + posts + "\n", postWithAcks(command, posts));
     }
 
@@ -156,7 +157,7 @@ class CrossProcessPostTest extends BackendCase {
             assertEquals(0, epipe, out);
         }
 
-        String javaOut = unregisterWhilePosting(Children.java(PostingChild.class, "WAKE", "300", "-", "1000"));
+        String javaOut = unregisterWhilePosting(ChildJvm.of(PostingChild.class, "WAKE", "300", "-", "1000").command());
         assertEquals("posted=300 backend=" + backend + "\n", javaOut);
     }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jivykis.children.OfferClient;
 import io.jivykis.children.OfferingReceiver;
+import io.jivykis.testing.ChildJvm;
 import io.jivykis.testing.Descriptors;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -79,7 +80,7 @@ class EventOfferTest extends BackendCase {
 
     @OnBothBackends
     void anUnrelatedJavaProcessConnectsAndPosts(Backend backend) throws Exception {
-        unrelatedProcessPostsWithAcks(backend, Children.java(OfferClient.class, "SOCKET", String.valueOf(POSTS), "ACKS"));
+        unrelatedProcessPostsWithAcks(backend, ChildJvm.of(OfferClient.class, "SOCKET", String.valueOf(POSTS), "ACKS").command());
     }
 
     /** The C receiving end (jivykis_offer_connect through jivykis-post --socket), connecting anew for every post. */
@@ -132,7 +133,7 @@ class EventOfferTest extends BackendCase {
         use(backend);
         Path socket = tmp.resolve("r.sock");
         Path out = tmp.resolve("receiver.txt");
-        ChildProcess receiver = new ChildProcessBuilder(Children.java(OfferingReceiver.class, socket.toString()))
+        ChildProcess receiver = new ChildProcessBuilder(ChildJvm.of(OfferingReceiver.class, socket.toString()).command())
                 .redirectOutput(out).start();
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.jivykis.internal.SignalNative;
 
 /** What the signal tests share: sending real signals, reading dispositions, choosing the backend. */
-final class SignalTesting {
+public final class SignalTesting {
     static final int PID = (int) ProcessHandle.current().pid();
 
     private SignalTesting() {}
@@ -21,7 +21,7 @@ final class SignalTesting {
     }
 
     /** The current disposition of a signal, as a word for messages. */
-    static String disposition(int signum) {
+    public static String disposition(int signum) {
         switch (SignalNative.disposition(signum)) {
             case SignalNative.DISPOSITION_DEFAULT:
                 return "default";

@@ -1,4 +1,8 @@
-package io.jivykis;
+package io.jivykis.children;
+
+import io.jivykis.EventLoop;
+import io.jivykis.EventRaw;
+import io.jivykis.testing.Descriptors;
 
 import io.jivykis.testing.Descriptors;
 
