@@ -15,8 +15,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * "If eventfd(2) is available, it will be used to procure the abovementioned file descriptor.
- * If not, iv_event_raw will fall back to pipe(2) as the source of its file descriptors."
+ * iv_event_raw(3), paragraph 9, first two sentences: an eventfd where the kernel has them,
+ * and a pipe where it does not.
  *
  * <p>A child JVM runs under a seccomp filter (native/test/deny_eventfd.c) that makes the
  * kernel answer eventfd(2) with ENOSYS (no such system call) or EINVAL (flags unsupported,

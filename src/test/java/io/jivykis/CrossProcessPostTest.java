@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * "iv_event_raw_post can be called ... even from a different process": children of every kind
+ * iv_event_raw(3), paragraph 6, third clause (another process may post): children of every kind
  * (Java, C, shell with the tool, shell with nothing but printf, the jar's post command) post
  * to an event they inherited; a child killed mid-stream; the receiver unregistering while the
  * child keeps posting. Every test runs on both backends and counts descriptors.
