@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jivykis.testing.Descriptors;
+import io.jivykis.testing.OneShotEvent;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -236,17 +237,12 @@ class MisuseTest extends BackendCase {
     void quitBeforeRunIsForgotten(Backend backend) {
         use(backend);
         try (EventLoop loop = EventLoop.open()) {
-            int[] calls = {0};
-            EventRaw[] ev = new EventRaw[1];
-            ev[0] = new EventRaw(() -> {
-                calls[0]++;
-                ev[0].unregister();
-            });
-            ev[0].register();
+            OneShotEvent oneShot = new OneShotEvent();
+            oneShot.event.register();
             loop.quit();
-            ev[0].post();
+            oneShot.event.post();
             loop.run();
-            assertEquals(1, calls[0], "run() started afresh and dispatched the post");
+            assertEquals(1, oneShot.calls(), "run() started afresh and dispatched the post");
         }
     }
 

@@ -8,6 +8,7 @@ import io.jivykis.internal.EventDescriptor;
 import io.jivykis.internal.Linux;
 import io.jivykis.internal.Native;
 import io.jivykis.testing.Descriptors;
+import io.jivykis.testing.OneShotEvent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -90,21 +91,16 @@ public final class DescriptorLimitProbe {
 
         // The loop still dispatches: a post from another thread runs its handler once, which
         // unregisters the last object, so run() returns.
-        int[] calls = {0};
-        EventRaw[] posted = new EventRaw[1];
-        posted[0] = new EventRaw(() -> {
-            calls[0]++;
-            posted[0].unregister();
-        });
-        posted[0].register();
-        Thread poster = new Thread(posted[0]::post, "poster");
+        OneShotEvent posted = new OneShotEvent();
+        posted.event.register();
+        Thread poster = new Thread(posted.event::post, "poster");
         poster.start();
         for (EventRaw ev : registered) {
             ev.unregister();
         }
         loop.run();
         poster.join();
-        System.out.println("handler-calls-after-the-limit: " + calls[0]);
+        System.out.println("handler-calls-after-the-limit: " + posted.calls());
         System.out.println("descriptors-after-unregistering: " + Descriptors.count());
 
         loop.close();

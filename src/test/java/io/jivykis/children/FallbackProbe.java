@@ -5,6 +5,7 @@ import io.jivykis.EventRaw;
 import io.jivykis.testing.Descriptors;
 
 import io.jivykis.testing.Descriptors;
+import io.jivykis.testing.OneShotEvent;
 
 /**
  * A child JVM's main, run where the kernel refuses eventfd(2): asks for the eventfd backend,
@@ -16,20 +17,16 @@ public final class FallbackProbe {
 
     public static void main(String[] args) throws Exception {
         try (EventLoop loop = EventLoop.open()) {
-            int[] calls = {0};
-            EventRaw[] ev = new EventRaw[1];
-            ev[0] = new EventRaw(() -> {
-                calls[0]++;
-                ev[0].unregister();
-            });
-            ev[0].register();
-            System.out.println("backend: " + ev[0].backend());
-            System.out.println("fd-kind: " + Descriptors.target(ev[0].fd()).replaceAll("\\[\\d+\\]", "[]"));
-            Thread poster = new Thread(ev[0]::post, "poster");
+            OneShotEvent oneShot = new OneShotEvent();
+            EventRaw ev = oneShot.event;
+            ev.register();
+            System.out.println("backend: " + ev.backend());
+            System.out.println("fd-kind: " + Descriptors.target(ev.fd()).replaceAll("\\[\\d+\\]", "[]"));
+            Thread poster = new Thread(ev::post, "poster");
             poster.start();
             poster.join();
             loop.run();
-            System.out.println("handler-calls: " + calls[0]);
+            System.out.println("handler-calls: " + oneShot.calls());
         } catch (Throwable t) {
             System.out.println("failure: " + t);
         }
