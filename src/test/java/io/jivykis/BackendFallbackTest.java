@@ -3,6 +3,8 @@ package io.jivykis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.jivykis.children.FallbackProbe;
+import io.jivykis.testing.ChildJvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -13,8 +15,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * "If eventfd(2) is available, it will be used to procure the abovementioned file descriptor.
- * If not, iv_event_raw will fall back to pipe(2) as the source of its file descriptors."
+ * iv_event_raw(3), paragraph 9, first two sentences: an eventfd where the kernel has them,
+ * and a pipe where it does not.
  *
  * <p>A child JVM runs under a seccomp filter (native/test/deny_eventfd.c) that makes the
  * kernel answer eventfd(2) with ENOSYS (no such system call) or EINVAL (flags unsupported,
@@ -29,8 +31,8 @@ class BackendFallbackTest {
         Path launcher = Paths.get(System.getProperty("jivykis.test.nativeDir", "target/native"),
                 "jivykis-test-deny-eventfd");
         assumeTrue(Files.isExecutable(launcher), "the CMake build did not make " + launcher);
-        JavaChild child = JavaChild.run(List.of(launcher.toString(), errno), List.of("-Djivykis.backend=eventfd"),
-                null, FallbackProbe.class);
+        ChildJvm.Result child = ChildJvm.of(FallbackProbe.class).under(launcher.toString(), errno)
+                .jvmArgs("-Djivykis.backend=eventfd").run();
         assumeTrue(child.exitCode != 77, "seccomp is not available here: " + child.output);
         assertEquals(0, child.exitCode, child.toString());
         assertEquals(List.of("backend: PIPE"), child.lines("backend: "), child.toString());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jivykis.testing.Descriptors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -97,7 +98,7 @@ class ChildProcessTest extends BackendCase {
         try (EventLoop loop = EventLoop.open()) {
             EventRaw event = new EventRaw(() -> {});
             event.register();
-            Map<Integer, String> before = Fds.libraryKinds();
+            Map<Integer, String> before = Descriptors.libraryKinds();
 
             UncheckedIOException missing = assertThrows(UncheckedIOException.class,
                     () -> new ChildProcessBuilder("no-such-program-jivykis").pass(event, "WAKE").start());
@@ -120,7 +121,7 @@ class ChildProcessTest extends BackendCase {
                     () -> new ChildProcessBuilder("/bin/true").redirectOutput(nowhere.resolve("out")).start());
             assertTrue(badRedirect.getMessage().contains("redirect file"), badRedirect.getMessage());
 
-            Fds.assertNoneLeaked(before, "failed starts");
+            Descriptors.assertNoneLeaked(before, "failed starts");
             event.unregister();
         }
     }
@@ -179,12 +180,12 @@ class ChildProcessTest extends BackendCase {
             EventRaw second = new EventRaw(() -> {});
             first.register();
             second.register();
-            Map<Integer, String> before = Fds.libraryKinds();
+            Map<Integer, String> before = Descriptors.libraryKinds();
             ChildProcess child = new ChildProcessBuilder(Children.nativeProgram("posting-child").toString(),
                     "FIRST", "0", "-").pass(first, "FIRST").pass(second, "SECOND").redirectOutput(out).start();
             assertEquals(0, child.waitFor(), Children.read(out));
             assertEquals("fds: 0 1 2 3 4\nposted=0 epipe=0\n", Children.read(out));
-            Fds.assertNoneLeaked(before, "the child ran");
+            Descriptors.assertNoneLeaked(before, "the child ran");
 
             // The shell sees the same table, and the announcements.
             Path env = tmp.resolve("env.txt");

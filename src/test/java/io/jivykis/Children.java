@@ -1,6 +1,5 @@
 package io.jivykis;
 
-import io.jivykis.internal.JavaCommand;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
@@ -8,15 +7,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Assumptions;
 
-/** What the cross-process tests share: the programs children run, and the acknowledgement channel. */
+/** What the cross-process tests share: the native programs children run, and the acknowledgement channel. */
 final class Children {
-    /** JVM options that make a short-lived child JVM start fast. */
-    static final List<String> FAST_JVM = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx32m", "-Xss512k");
-
     private Children() {}
 
     /** A program CMake built into {@code jivykis.test.nativeDir} (jivykis-post, posting-child...). */
@@ -29,11 +24,6 @@ final class Children {
             throw new IllegalStateException(program + " is missing: the CMake build did not produce it");
         }
         return program;
-    }
-
-    /** The command that runs {@code main} in a fresh JVM with the test class path. */
-    static List<String> java(Class<?> main, String... args) {
-        return JavaCommand.forMain(FAST_JVM, main, args);
     }
 
     /** A FIFO at {@code path}, made by mkfifo(1). */

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jivykis.children.PostingChild;
 import io.jivykis.internal.cli.Main;
+import io.jivykis.testing.ChildJvm;
+import io.jivykis.testing.Descriptors;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * "iv_event_raw_post can be called ... even from a different process": children of every kind
+ * iv_event_raw(3), paragraph 6, third clause (another process may post): children of every kind
  * (Java, C, shell with the tool, shell with nothing but printf, the jar's post command) post
  * to an event they inherited; a child killed mid-stream; the receiver unregistering while the
  * child keeps posting. Every test runs on both backends and counts descriptors.
@@ -40,7 +42,7 @@ class CrossProcessPostTest extends BackendCase {
         try (EventLoop loop = EventLoop.open(); Children.Acks acks = new Children.Acks(fifo, posts)) {
             EventRaw event = new EventRaw(acks.handler());
             event.register();
-            Map<Integer, String> before = Fds.libraryKinds();
+            Map<Integer, String> before = Descriptors.libraryKinds();
             ChildProcess child = new ChildProcessBuilder(full).pass(event, "WAKE")
                     .redirectOutput(out).redirectError(err).start();
             Children.runUntilQuitOrExit(loop, child);
@@ -49,7 +51,7 @@ class CrossProcessPostTest extends BackendCase {
             assertEquals(0, status, report);
             assertEquals(posts, acks.calls.get(), "handler calls; " + report);
             assertNull(acks.foreignThread, "the handler ran on another thread than the registering one");
-            Fds.assertNoneLeaked(before, "the child exited");
+            Descriptors.assertNoneLeaked(before, "the child exited");
             event.unregister();
             return Children.read(out);
         }
@@ -58,7 +60,7 @@ class CrossProcessPostTest extends BackendCase {
     @OnBothBackends
     void aJavaChildPostsAndEveryPostRunsTheHandler(Backend backend) throws Exception {
         use(backend);
-        String out = postWithAcks(Children.java(PostingChild.class, "WAKE", String.valueOf(POSTS), "ACKS"), POSTS);
+        String out = postWithAcks(ChildJvm.of(PostingChild.class, "WAKE", String.valueOf(POSTS), "ACKS").command(), POSTS);
         assertEquals("posted=" + POSTS + " backend=" + backend + "\n", out);
     }
 
@@ -101,7 +103,7 @@ class CrossProcessPostTest extends BackendCase {
         String script = "exec 4<\"$1\"; shift; i=0; while [ $i -lt " + posts + " ]; do \"$@\" || exit 1;"
                 + " read ack <&4 || exit 3; i=$((i+1)); done; echo posted=$i";
         List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", script, "sh", "ACKS"));
-        command.addAll(Children.java(Main.class, "post", "WAKE"));
+        command.addAll(ChildJvm.of(Main.class, "post", "WAKE").command());
         assertEquals("posted=" + posts + "\n", postWithAcks(command, posts));
     }
 
@@ -118,7 +120,7 @@ class CrossProcessPostTest extends BackendCase {
                 }
             });
             event.register();
-            Map<Integer, String> before = Fds.libraryKinds();
+            Map<Integer, String> before = Descriptors.libraryKinds();
             child[0] = new ChildProcessBuilder(Children.nativeProgram("posting-child").toString(), "WAKE",
                     "100000000", "-", "100").pass(event, "WAKE").redirectOutput(tmp.resolve("out")).start();
             Children.runUntilQuitOrExit(loop, child[0]);
@@ -130,7 +132,7 @@ class CrossProcessPostTest extends BackendCase {
             event.post();
             runPending(loop);
             assertEquals(afterDeath + 1, calls.get(), "the event still works after its poster died");
-            Fds.assertNoneLeaked(before, "the child was killed");
+            Descriptors.assertNoneLeaked(before, "the child was killed");
             event.unregister();
         }
     }
@@ -155,7 +157,7 @@ class CrossProcessPostTest extends BackendCase {
             assertEquals(0, epipe, out);
         }
 
-        String javaOut = unregisterWhilePosting(Children.java(PostingChild.class, "WAKE", "300", "-", "1000"));
+        String javaOut = unregisterWhilePosting(ChildJvm.of(PostingChild.class, "WAKE", "300", "-", "1000").command());
         assertEquals("posted=300 backend=" + backend + "\n", javaOut);
     }
 
@@ -163,7 +165,7 @@ class CrossProcessPostTest extends BackendCase {
         Path out = tmp.resolve("unregister-out.txt");
         AtomicInteger calls = new AtomicInteger();
         try (EventLoop loop = EventLoop.open()) {
-            Map<Integer, String> before = Fds.libraryKinds();
+            Map<Integer, String> before = Descriptors.libraryKinds();
             EventRaw[] event = new EventRaw[1];
             event[0] = new EventRaw(() -> {
                 if (calls.incrementAndGet() == 10) {
@@ -174,7 +176,7 @@ class CrossProcessPostTest extends BackendCase {
             ChildProcess child = new ChildProcessBuilder(command).pass(event[0], "WAKE").redirectOutput(out).start();
             loop.run(); // returns once the handler unregistered the event
             assertEquals(10, calls.get());
-            Fds.assertNoneLeaked(before, "the receiver unregistered");
+            Descriptors.assertNoneLeaked(before, "the receiver unregistered");
             int status = child.waitFor();
             assertEquals(0, status, "the poster must survive its receiver (141 would be SIGPIPE): "
                     + Children.read(out));

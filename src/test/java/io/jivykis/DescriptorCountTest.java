@@ -3,6 +3,7 @@ package io.jivykis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import io.jivykis.testing.Descriptors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,8 +25,8 @@ class DescriptorCountTest extends BackendCase {
     @OnBothBackends
     void hundredThousandRegisterUnregisterCyclesLeaveTheCountUnchanged(Backend backend) {
         use(backend);
-        Map<Integer, String> before = Fds.libraryKinds();
-        int countBefore = Fds.count();
+        Map<Integer, String> before = Descriptors.libraryKinds();
+        int countBefore = Descriptors.count();
         try (EventLoop loop = EventLoop.open()) {
             EventRaw ev = new EventRaw(() -> {});
             for (int i = 0; i < 100_000; i++) {
@@ -33,14 +34,14 @@ class DescriptorCountTest extends BackendCase {
                 ev.unregister();
             }
         }
-        Fds.assertNoneLeaked(before, "100,000 register/unregister cycles");
-        assertEquals(countBefore, Fds.count(), "total count of /proc/self/fd");
+        Descriptors.assertNoneLeaked(before, "100,000 register/unregister cycles");
+        assertEquals(countBefore, Descriptors.count(), "total count of /proc/self/fd");
     }
 
     @OnBothBackends
     void closingALoopThatStillHadRegisteredObjectsClosesTheirDescriptors(Backend backend) throws Exception {
         use(backend);
-        Map<Integer, String> before = Fds.libraryKinds();
+        Map<Integer, String> before = Descriptors.libraryKinds();
         List<EventRaw> events = new ArrayList<>();
         EventLoop loop = EventLoop.open();
         for (int i = 0; i < 100; i++) {
@@ -61,17 +62,17 @@ class DescriptorCountTest extends BackendCase {
             assertFalse(ev.isRegistered());
             ev.post(); // does nothing now
         }
-        Fds.assertNoneLeaked(before, "closing a loop with 100 registered objects");
+        Descriptors.assertNoneLeaked(before, "closing a loop with 100 registered objects");
         assertFalse(EventLoop.isOpen());
     }
 
     @OnBothBackends
     void openingAndClosingLoopsLeavesTheCountUnchanged(Backend backend) {
         use(backend);
-        Map<Integer, String> before = Fds.libraryKinds();
+        Map<Integer, String> before = Descriptors.libraryKinds();
         for (int i = 0; i < 10_000; i++) {
             EventLoop.open().close();
         }
-        Fds.assertNoneLeaked(before, "10,000 loops opened and closed");
+        Descriptors.assertNoneLeaked(before, "10,000 loops opened and closed");
     }
 }

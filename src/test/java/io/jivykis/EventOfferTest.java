@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jivykis.children.OfferClient;
 import io.jivykis.children.OfferingReceiver;
+import io.jivykis.testing.ChildJvm;
+import io.jivykis.testing.Descriptors;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,14 +73,14 @@ class EventOfferTest extends BackendCase {
      * and an offer makes no pipe (the event's own pipe is still registered when counted).
      */
     private static Map<Integer, String> offerKinds() {
-        Map<Integer, String> fds = Fds.snapshot();
+        Map<Integer, String> fds = Descriptors.snapshot();
         fds.values().removeIf(t -> !(t.startsWith("socket:[") || t.startsWith("anon_inode:")));
         return fds;
     }
 
     @OnBothBackends
     void anUnrelatedJavaProcessConnectsAndPosts(Backend backend) throws Exception {
-        unrelatedProcessPostsWithAcks(backend, Children.java(OfferClient.class, "SOCKET", String.valueOf(POSTS), "ACKS"));
+        unrelatedProcessPostsWithAcks(backend, ChildJvm.of(OfferClient.class, "SOCKET", String.valueOf(POSTS), "ACKS").command());
     }
 
     /** The C receiving end (jivykis_offer_connect through jivykis-post --socket), connecting anew for every post. */
@@ -131,7 +133,7 @@ class EventOfferTest extends BackendCase {
         use(backend);
         Path socket = tmp.resolve("r.sock");
         Path out = tmp.resolve("receiver.txt");
-        ChildProcess receiver = new ChildProcessBuilder(Children.java(OfferingReceiver.class, socket.toString()))
+        ChildProcess receiver = new ChildProcessBuilder(ChildJvm.of(OfferingReceiver.class, socket.toString()).command())
                 .redirectOutput(out).start();
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
@@ -203,7 +205,7 @@ class EventOfferTest extends BackendCase {
         assertTrue(none.getMessage().contains("No such file or directory") && none.getMessage().contains(socket.toString()),
                 none.getMessage());
         try (EventLoop loop = EventLoop.open()) {
-            Map<Integer, String> before = Fds.libraryKinds();
+            Map<Integer, String> before = Descriptors.libraryKinds();
             EventRaw event = new EventRaw(() -> {});
             assertThrows(IllegalStateException.class, () -> EventOffer.open(event, socket), "not registered");
             event.register();
@@ -265,7 +267,7 @@ class EventOfferTest extends BackendCase {
             assertFalse(Files.exists(socket));
             UncheckedIOException closed = assertThrows(UncheckedIOException.class, () -> Poster.connect(socket));
             assertTrue(closed.getMessage().contains("No such file or directory"), closed.getMessage());
-            Fds.assertNoneLeaked(before, "refused offers");
+            Descriptors.assertNoneLeaked(before, "refused offers");
         }
     }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jivykis.testing.Descriptors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.ref.WeakReference;
@@ -20,14 +21,15 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
- * The contract of spec/iv_event_raw.txt, one test per sentence (quoted above each test), each
- * on both backends. Tests of the cross-process and signal sentences that need helper programs
+ * The contract of ivykis's iv_event_raw(3) manual page, one test per sentence of its
+ * DESCRIPTION (each test names the paragraph and sentence it checks, in our words; paragraphs
+ * are counted from the first of the DESCRIPTION), each on both backends. Tests of the cross-process and signal sentences that need helper programs
  * live in {@link ForeignPosterTest}; the fallback sentence in {@link BackendFallbackTest}.
  */
 class EventRawSpecTest extends BackendCase {
 
-    // "The intended event recipient calls IV_EVENT_RAW_INIT on a struct iv_event_raw object,
-    // fills in ->cookie and ->handler, and then calls iv_event_raw_register on the object."
+    // iv_event_raw(3), paragraph 2: the recipient initialises an object, gives it its handler
+    // (and cookie), then registers it.
     @OnBothBackends
     void recipientCreatesTheObjectWithItsHandlerThenRegistersIt(Backend backend) {
         use(backend);
@@ -39,7 +41,7 @@ class EventRawSpecTest extends BackendCase {
             ev.register();
             assertTrue(ev.isRegistered());
             assertEquals(backend, ev.backend());
-            String kind = Fds.target(ev.fd());
+            String kind = Descriptors.target(ev.fd());
             assertNotNull(kind, "fd() must name an open descriptor");
             assertTrue(kind.startsWith(backend == Backend.EVENTFD ? "anon_inode:[eventfd]" : "pipe:["), kind);
             ev.unregister();
@@ -55,10 +57,9 @@ class EventRawSpecTest extends BackendCase {
         assertEquals("handler", e.getMessage());
     }
 
-    // "To generate an event, call iv_event_raw_post on the previously initialized struct
-    // iv_event_raw object. This will cause the callback specified by ->handler to be called in
-    // the thread that the struct iv_event_raw object was registered in, with ->cookie as its
-    // sole argument."
+    // iv_event_raw(3), paragraph 3: posting an initialised object is how an event is made
+    // (first sentence); the object's handler then runs, with its cookie, on the thread that
+    // registered the object (second sentence).
     @OnBothBackends
     void postCausesTheHandlerToBeCalledInTheThreadThatRegisteredTheObject(Backend backend) throws Exception {
         use(backend);
@@ -83,25 +84,25 @@ class EventRawSpecTest extends BackendCase {
         assertSame(cookie, seen.get());
     }
 
-    // "To deinitialize a struct iv_event_raw object, call iv_event_raw_unregister from the
-    // same thread that iv_event_raw_register was called from on that object."
+    // iv_event_raw(3), paragraph 4: an object is torn down by unregistering it, on the thread
+    // that registered it.
     @OnBothBackends
     void unregisterFromTheRegisteringThreadDeinitializesTheObject(Backend backend) {
         use(backend);
         try (EventLoop loop = EventLoop.open()) {
-            Map<Integer, String> before = Fds.libraryKinds();
+            Map<Integer, String> before = Descriptors.libraryKinds();
             EventRaw ev = new EventRaw(() -> {});
             ev.register();
             int fd = ev.fd();
-            String kind = Fds.target(fd);
+            String kind = Descriptors.target(fd);
             int epollFd = loop.core().epoll().fd();
             int watchedBefore = watchedCount(epollFd);
-            assertTrue(Fds.libraryKinds().size() == before.size() + (backend == Backend.EVENTFD ? 1 : 2),
+            assertTrue(Descriptors.libraryKinds().size() == before.size() + (backend == Backend.EVENTFD ? 1 : 2),
                     "an eventfd takes one descriptor table entry, a pipe two");
             ev.unregister();
             assertFalse(ev.isRegistered());
-            Fds.assertNoneLeaked(before, "unregister");
-            assertFalse(kind.equals(Fds.target(fd)), "descriptor " + fd + " must be closed");
+            Descriptors.assertNoneLeaked(before, "unregister");
+            assertFalse(kind.equals(Descriptors.target(fd)), "descriptor " + fd + " must be closed");
             assertEquals(watchedBefore - 1, watchedCount(epollFd), "the loop must no longer watch the object");
             ev.post(); // a post after unregister does nothing
             loop.run(); // nothing registered: returns at once
@@ -109,11 +110,11 @@ class EventRawSpecTest extends BackendCase {
     }
 
     private static int watchedCount(int epollFd) {
-        return Fds.info(epollFd).split("tfd:", -1).length - 1;
+        return Descriptors.info(epollFd).split("tfd:", -1).length - 1;
     }
 
-    // "It is permitted to unregister a struct iv_event_raw object from any ivykis callback
-    // function in the thread it was registered in, ..."
+    // iv_event_raw(3), paragraph 5, first clause: any callback running on the registering
+    // thread may unregister the object.
     @OnBothBackends
     void unregisterFromACallbackOfAnotherObjectInTheSameThread(Backend backend) throws Exception {
         use(backend);
@@ -143,7 +144,7 @@ class EventRawSpecTest extends BackendCase {
         }
     }
 
-    // "... including from a callback function triggered by this object, ..."
+    // iv_event_raw(3), paragraph 5, second clause: that includes the object's own handler.
     @OnBothBackends
     void unregisterFromItsOwnCallback(Backend backend) throws Exception {
         use(backend);
@@ -166,8 +167,8 @@ class EventRawSpecTest extends BackendCase {
         }
     }
 
-    // "... and it is permitted to free the memory corresponding to an unregistered object from
-    // its own callback function."
+    // iv_event_raw(3), paragraph 5, last clause: an object unregistered in its own handler may
+    // be freed there too (here: dropped and collected).
     @OnBothBackends
     void objectUnregisteredInItsOwnCallbackCanBeGarbageCollected(Backend backend) throws Exception {
         use(backend);
@@ -198,8 +199,7 @@ class EventRawSpecTest extends BackendCase {
         return new WeakReference<>(only[0]);
     }
 
-    // "iv_event_raw_post can be called from the same thread that iv_event_raw_register was
-    // called from, ..."
+    // iv_event_raw(3), paragraph 6, first clause: the registering thread itself may post.
     @OnBothBackends
     void postFromTheSameThreadThatRegisteredTheObject(Backend backend) {
         use(backend);
@@ -225,7 +225,7 @@ class EventRawSpecTest extends BackendCase {
         }
     }
 
-    // "... from a different thread in the same process, ..."
+    // iv_event_raw(3), paragraph 6, second clause: another thread of the process may post.
     @OnBothBackends
     void postFromDifferentThreadsInTheSameProcess(Backend backend) throws Exception {
         use(backend);
@@ -289,9 +289,8 @@ class EventRawSpecTest extends BackendCase {
         }
     }
 
-    // "Internally, iv_event_raw is implemented by registering a file descriptor (a struct
-    // iv_fd(3)) with the recipient thread's ivykis event loop, and by causing that file
-    // descriptor to become readable upon a call to iv_event_raw_post."
+    // iv_event_raw(3), paragraph 8: the object is a descriptor watched by the registering
+    // thread's loop, and a post makes that descriptor readable.
     @OnBothBackends
     void registeringAddsTheObjectsDescriptorToTheRecipientLoopAndAPostMakesItReadable(Backend backend)
             throws Exception {
@@ -301,18 +300,18 @@ class EventRawSpecTest extends BackendCase {
             AtomicInteger calls = new AtomicInteger();
             EventRaw ev = new EventRaw(calls::incrementAndGet);
             ev.register();
-            String object = Fds.target(ev.fd());
+            String object = Descriptors.target(ev.fd());
             boolean watched = false;
-            for (String line : Fds.info(epollFd).split("\n")) {
+            for (String line : Descriptors.info(epollFd).split("\n")) {
                 String[] words = line.trim().split("\\s+");
                 if (words.length >= 2 && words[0].equals("tfd:")) {
-                    String target = Fds.target(Integer.parseInt(words[1]));
+                    String target = Descriptors.target(Integer.parseInt(words[1]));
                     // For a pipe the loop watches the read end: the same pipe inode as fd().
                     watched |= object.equals(target) && !target.startsWith("anon_inode:[eventfd]")
                             || Integer.parseInt(words[1]) == ev.fd();
                 }
             }
-            assertTrue(watched, "the loop's epoll set must hold the object's descriptor:\n" + Fds.info(epollFd));
+            assertTrue(watched, "the loop's epoll set must hold the object's descriptor:\n" + Descriptors.info(epollFd));
             ForeignWrite.write(ev);
             runPending(loop);
             assertEquals(1, calls.get());
@@ -320,42 +319,42 @@ class EventRawSpecTest extends BackendCase {
         }
     }
 
-    // "If eventfd(2) is available, it will be used to procure the abovementioned file
-    // descriptor. [...] eventfd(2) is preferred as it requires only one file descriptor table
-    // entry (while pipe(2) requires two), [...]" (the fallback: BackendFallbackTest)
+    // iv_event_raw(3), paragraph 9, first sentence: the descriptor is an eventfd where the
+    // kernel has them; third sentence: an eventfd takes one descriptor table entry, a pipe
+    // two. (The second sentence, the fallback to a pipe: BackendFallbackTest.)
     @Test
     void eventfdIsUsedWhenAvailableAndTakesOneDescriptorTableEntryWhilePipeTakesTwo() {
         System.clearProperty(BACKEND_PROPERTY);
         try (EventLoop loop = EventLoop.open()) {
-            Map<Integer, String> before = Fds.libraryKinds();
+            Map<Integer, String> before = Descriptors.libraryKinds();
             EventRaw ev = new EventRaw(() -> {});
             ev.register();
             assertEquals(Backend.EVENTFD, ev.backend(), "eventfd is the default");
-            assertEquals(before.size() + 1, Fds.libraryKinds().size(), "an eventfd takes one entry");
+            assertEquals(before.size() + 1, Descriptors.libraryKinds().size(), "an eventfd takes one entry");
             ev.unregister();
             use(Backend.PIPE); // read at each register: the same object, now a pipe
             ev.register();
             assertEquals(Backend.PIPE, ev.backend());
-            assertEquals(before.size() + 2, Fds.libraryKinds().size(), "a pipe takes two entries");
+            assertEquals(before.size() + 2, Descriptors.libraryKinds().size(), "a pipe takes two entries");
             ev.unregister();
-            Fds.assertNoneLeaked(before, "an eventfd and a pipe registration");
+            Descriptors.assertNoneLeaked(before, "an eventfd and a pipe registration");
         }
     }
 
-    // "If posting an event only ever needs to be done from within the same process, see
-    // iv_event(3) for a lighter-weight alternative to iv_event_raw." The alternative, Event,
-    // takes no descriptor table entry; an EventRaw takes one or two.
+    // iv_event_raw(3), paragraph 7: for posts that never leave the process, iv_event(3) is
+    // the lighter choice. Here that is Event, which takes no descriptor table entry; an
+    // EventRaw takes one or two.
     @OnBothBackends
     void theInProcessAlternativeEventTakesNoDescriptorWhileEventRawTakesItsOwn(Backend backend) {
         use(backend);
         try (EventLoop loop = EventLoop.open()) {
-            Map<Integer, String> before = Fds.libraryKinds();
+            Map<Integer, String> before = Descriptors.libraryKinds();
             Event light = new Event(() -> {});
             light.register();
-            assertEquals(before, Fds.libraryKinds(), "an Event opens no descriptor");
+            assertEquals(before, Descriptors.libraryKinds(), "an Event opens no descriptor");
             EventRaw raw = new EventRaw(() -> {});
             raw.register();
-            assertEquals(before.size() + (backend == Backend.EVENTFD ? 1 : 2), Fds.libraryKinds().size());
+            assertEquals(before.size() + (backend == Backend.EVENTFD ? 1 : 2), Descriptors.libraryKinds().size());
             raw.unregister();
             light.unregister();
         }

@@ -2,13 +2,13 @@ package io.jivykis;
 
 import static io.jivykis.LoopObjectsSupport.assertCollectable;
 import static io.jivykis.LoopObjectsSupport.assertNoDescriptorLeak;
-import static io.jivykis.LoopObjectsSupport.openDescriptors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jivykis.testing.Descriptors;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
@@ -125,14 +125,14 @@ class EventTest {
     @Test
     void eventsTakeNoDescriptorOfTheirOwn() throws Exception {
         try (EventLoop loop = EventLoop.open()) {
-            int before = openDescriptors();
+            int before = Descriptors.count();
             List<Event> events = new ArrayList<>();
             for (int i = 0; i < 1000; i++) {
                 Event event = new Event(() -> { });
                 event.register();
                 events.add(event);
             }
-            assertEquals(before, openDescriptors(), "1,000 registered Events open no descriptor");
+            assertEquals(before, Descriptors.count(), "1,000 registered Events open no descriptor");
             for (Event event : events) {
                 event.unregister();
             }

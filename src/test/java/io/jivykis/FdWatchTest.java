@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jivykis.LoopObjectsSupport.Pipe;
 import io.jivykis.internal.Errors;
 import io.jivykis.internal.Native;
-import java.io.File;
+import io.jivykis.testing.Descriptors;
 import java.io.FileInputStream;
 import java.lang.ref.WeakReference;
 import java.nio.file.Files;
@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -289,7 +290,7 @@ class FdWatchTest {
             }
             // The number may be reused by another thread of this JVM at any time; only
             // check the message when it is still free.
-            if (!new File("/proc/self/fd/" + closed).exists()) {
+            if (Descriptors.target(closed) == null) {
                 RuntimeException e = assertThrows(RuntimeException.class, new FdWatch(closed)::register);
                 if (e instanceof IllegalArgumentException) {
                     assertTrue(e.getMessage().contains("not an open descriptor"), e.getMessage());
@@ -346,20 +347,8 @@ class FdWatchTest {
 
     /** The descriptor number this process has open on {@code file}, or -1. */
     private static int descriptorOf(Path file) throws Exception {
-        Path target = file.toRealPath();
-        File[] entries = new File("/proc/self/fd").listFiles();
-        if (entries == null) {
-            return -1;
-        }
-        for (File entry : entries) {
-            try {
-                if (Files.readSymbolicLink(entry.toPath()).equals(target)) {
-                    return Integer.parseInt(entry.getName());
-                }
-            } catch (java.io.IOException gone) {
-                // closed meanwhile
-            }
-        }
-        return -1;
+        String target = file.toRealPath().toString();
+        return Descriptors.snapshot().entrySet().stream().filter(e -> e.getValue().equals(target))
+                .mapToInt(Map.Entry::getKey).findFirst().orElse(-1);
     }
 }

@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The spec's posters outside the JVM: "iv_event_raw_post can be called ... or even from a
- * different process, and can safely be called from signal handlers." Real child processes,
+ * The posters of iv_event_raw(3) outside the JVM (paragraph 6, last two clauses: another
+ * process may post, and so may a signal handler). Real child processes,
  * given the object's descriptor at spawn, post by writing it: one with jivykis-post, one from
  * a real SIGUSR1 handler. The handler must run on the registering thread, at least once and
  * never more often than the child posted.
@@ -71,7 +71,7 @@ class ForeignPosterTest extends BackendCase {
         }
     }
 
-    // "iv_event_raw_post can be called ... or even from a different process, ..."
+    // iv_event_raw(3), paragraph 6, third clause: another process may post.
     @OnBothBackends
     void postFromADifferentProcess(Backend backend) throws Exception {
         use(backend);
@@ -79,7 +79,7 @@ class ForeignPosterTest extends BackendCase {
         assertTrue(calls >= 1 && calls <= 3, calls + " calls for 3 posts from the child");
     }
 
-    // "... and can safely be called from signal handlers."
+    // iv_event_raw(3), paragraph 6, last clause: posting is safe in a signal handler.
     @OnBothBackends
     void postFromASignalHandler(Backend backend) throws Exception {
         use(backend);

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.jivykis.internal.Errors;
 import io.jivykis.internal.Native;
-import java.io.File;
+import io.jivykis.testing.Descriptors;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,23 +15,14 @@ import java.util.concurrent.TimeUnit;
 final class LoopObjectsSupport {
     private LoopObjectsSupport() {}
 
-    /** The number of descriptors this process has open, from /proc/self/fd. */
-    static int openDescriptors() {
-        String[] entries = new File("/proc/self/fd").list();
-        if (entries == null) {
-            throw new IllegalStateException("/proc/self/fd cannot be listed");
-        }
-        return entries.length;
-    }
-
     /**
      * Runs {@code body} and asserts that the process has as many descriptors afterwards as
      * before (other test threads of this JVM are idle: surefire runs classes one at a time).
      */
     static void assertNoDescriptorLeak(ThrowingRunnable body) throws Exception {
-        int before = openDescriptors();
+        int before = Descriptors.count();
         body.run();
-        assertEquals(before, openDescriptors(), "descriptors open before and after");
+        assertEquals(before, Descriptors.count(), "descriptors open before and after");
     }
 
     /** A body that may throw. */

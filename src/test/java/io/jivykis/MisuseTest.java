@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jivykis.testing.Descriptors;
+import io.jivykis.testing.OneShotEvent;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -49,11 +51,11 @@ class MisuseTest extends BackendCase {
             EventRaw ev = new EventRaw(() -> {});
             ev.register();
             int fd = ev.fd();
-            Map<Integer, String> fds = Fds.libraryKinds();
+            Map<Integer, String> fds = Descriptors.libraryKinds();
             IllegalStateException e = assertThrows(IllegalStateException.class, ev::register);
             assertMessage(e, "already registered", Thread.currentThread().getName(), "call unregister()");
             assertEquals(fd, ev.fd());
-            Fds.assertNoneLeaked(fds, "a refused register opens nothing");
+            Descriptors.assertNoneLeaked(fds, "a refused register opens nothing");
             ev.unregister();
         }
     }
@@ -75,13 +77,13 @@ class MisuseTest extends BackendCase {
     @OnBothBackends
     void registerOnAThreadWithNoLoopIsRefused(Backend backend) throws Exception {
         use(backend);
-        Map<Integer, String> fds = Fds.libraryKinds();
+        Map<Integer, String> fds = Descriptors.libraryKinds();
         EventRaw ev = new EventRaw(() -> {});
         Throwable e = onThread("loopless", ev::register);
         assertTrue(e instanceof IllegalStateException, String.valueOf(e));
         assertMessage(e, "\"loopless\"", "has no EventLoop", "EventLoop.open()");
         assertFalse(ev.isRegistered());
-        Fds.assertNoneLeaked(fds, "the calls above");
+        Descriptors.assertNoneLeaked(fds, "the calls above");
     }
 
     @OnBothBackends
@@ -159,10 +161,10 @@ class MisuseTest extends BackendCase {
     @Test
     void openTwiceOnAThreadIsRefused() {
         try (EventLoop loop = EventLoop.open()) {
-            Map<Integer, String> fds = Fds.libraryKinds();
+            Map<Integer, String> fds = Descriptors.libraryKinds();
             IllegalStateException e = assertThrows(IllegalStateException.class, EventLoop::open);
             assertMessage(e, Thread.currentThread().getName(), "already has an open EventLoop", "current()");
-            Fds.assertNoneLeaked(fds, "the calls above");
+            Descriptors.assertNoneLeaked(fds, "the calls above");
             assertSame(loop, EventLoop.current());
         }
     }
@@ -217,13 +219,13 @@ class MisuseTest extends BackendCase {
         }
         System.clearProperty(BACKEND_PROPERTY);
         try (EventLoop loop = EventLoop.open()) {
-            Map<Integer, String> fds = Fds.libraryKinds();
+            Map<Integer, String> fds = Descriptors.libraryKinds();
             System.setProperty(BACKEND_PROPERTY, "Pipes");
             EventRaw ev = new EventRaw(() -> {});
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, ev::register);
             assertMessage(e, "jivykis.backend=pipes", "use eventfd (the default) or pipe");
             assertFalse(ev.isRegistered());
-            Fds.assertNoneLeaked(fds, "the calls above");
+            Descriptors.assertNoneLeaked(fds, "the calls above");
             System.setProperty(BACKEND_PROPERTY, " PIPE ");
             ev.register();
             assertEquals(Backend.PIPE, ev.backend(), "the value is trimmed and case-insensitive");
@@ -235,17 +237,12 @@ class MisuseTest extends BackendCase {
     void quitBeforeRunIsForgotten(Backend backend) {
         use(backend);
         try (EventLoop loop = EventLoop.open()) {
-            int[] calls = {0};
-            EventRaw[] ev = new EventRaw[1];
-            ev[0] = new EventRaw(() -> {
-                calls[0]++;
-                ev[0].unregister();
-            });
-            ev[0].register();
+            OneShotEvent oneShot = new OneShotEvent();
+            oneShot.event.register();
             loop.quit();
-            ev[0].post();
+            oneShot.event.post();
             loop.run();
-            assertEquals(1, calls[0], "run() started afresh and dispatched the post");
+            assertEquals(1, oneShot.calls(), "run() started afresh and dispatched the post");
         }
     }
 
@@ -253,16 +250,16 @@ class MisuseTest extends BackendCase {
     void postAfterTheLoopClosedDoesNothing(Backend backend) throws Exception {
         use(backend);
         EventRaw ev = new EventRaw(() -> {});
-        Map<Integer, String> fds = Fds.libraryKinds();
+        Map<Integer, String> fds = Descriptors.libraryKinds();
         try (EventLoop loop = EventLoop.open()) {
             ev.register();
         }
         assertFalse(ev.isRegistered(), "close() unregisters what is still registered");
         assertEquals(-1, ev.fd());
-        Fds.assertNoneLeaked(fds, "the calls above");
+        Descriptors.assertNoneLeaked(fds, "the calls above");
         ev.post();
         assertNull(onThread("poster", ev::post));
-        Fds.assertNoneLeaked(fds, "the calls above");
+        Descriptors.assertNoneLeaked(fds, "the calls above");
     }
 
     private static void fail(String message) {

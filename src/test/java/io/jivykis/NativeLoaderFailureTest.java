@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.jivykis.children.LoaderProbe;
+import io.jivykis.testing.ChildJvm;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,10 +29,14 @@ import org.junit.jupiter.api.io.TempDir;
 class NativeLoaderFailureTest {
 
     private static String failureOf(List<String> jvmArgs, String classPath) throws Exception {
-        JavaChild child = JavaChild.run(List.of(), jvmArgs, classPath, LoaderProbe.class);
-        assertEquals(0, child.exitCode, child.toString());
-        List<String> failures = child.lines("failure: ");
-        assertEquals(1, failures.size(), child.toString());
+        ChildJvm child = ChildJvm.of(LoaderProbe.class).jvmArgs(jvmArgs.toArray(new String[0]));
+        if (classPath != null) {
+            child.classPath(classPath);
+        }
+        ChildJvm.Result result = child.run();
+        assertEquals(0, result.exitCode, result.toString());
+        List<String> failures = result.lines("failure: ");
+        assertEquals(1, failures.size(), result.toString());
         return failures.get(0);
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jivykis.internal.Linux;
 import io.jivykis.internal.Native;
+import io.jivykis.testing.Descriptors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -291,7 +292,7 @@ class PostConcurrencyTest extends BackendCase {
 
     /** The loop's wake-up descriptor: the one in its epoll set that no object owns. */
     private static int wakeUpDescriptor(EventLoop loop, int... objectFds) {
-        for (String line : Fds.info(loop.core().epoll().fd()).split("\n")) {
+        for (String line : Descriptors.info(loop.core().epoll().fd()).split("\n")) {
             String[] words = line.trim().split("\\s+");
             if (words.length >= 2 && words[0].equals("tfd:")) {
                 int fd = Integer.parseInt(words[1]);
@@ -299,7 +300,7 @@ class PostConcurrencyTest extends BackendCase {
                 for (int o : objectFds) {
                     object |= o == fd;
                 }
-                if (!object && !Fds.target(fd).startsWith("pipe:")) {
+                if (!object && !Descriptors.target(fd).startsWith("pipe:")) {
                     return fd;
                 }
             }
@@ -312,7 +313,7 @@ class PostConcurrencyTest extends BackendCase {
         if (fd < 0) {
             return 0;
         }
-        for (String line : Fds.info(fd).split("\n")) {
+        for (String line : Descriptors.info(fd).split("\n")) {
             if (line.startsWith("eventfd-count:")) {
                 return Long.parseLong(line.substring("eventfd-count:".length()).trim(), 16);
             }
@@ -327,7 +328,7 @@ class PostConcurrencyTest extends BackendCase {
     @OnBothBackends
     void postRacingUnregisterOrCloseNeverWritesToAClosedDescriptor(Backend backend) throws Exception {
         use(backend);
-        Map<Integer, String> fdsBefore = Fds.libraryKinds();
+        Map<Integer, String> fdsBefore = Descriptors.libraryKinds();
         AtomicReference<EventRaw[]> targets = new AtomicReference<>(new EventRaw[0]);
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong posts = new AtomicLong();
@@ -403,7 +404,7 @@ class PostConcurrencyTest extends BackendCase {
         }
         assertEquals(0, stray, "sentinels that received a stray write, of " + sentinels.size()
                 + " (" + posts.get() + " posts raced unregister and close)");
-        Fds.assertNoneLeaked(fdsBefore, "30 loops of register/unregister/close under posts");
+        Descriptors.assertNoneLeaked(fdsBefore, "30 loops of register/unregister/close under posts");
     }
 
     /** Opens an eventfd and a pipe on the numbers just freed; they must stay empty. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jivykis.internal.Native;
+import io.jivykis.testing.Descriptors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -91,7 +92,7 @@ class PosterTest extends BackendCase {
             poster.close();
         }
         poster.close();
-        assertEquals(null, Fds.target(writeFd), "the poster closes its descriptor");
+        assertEquals(null, Descriptors.target(writeFd), "the poster closes its descriptor");
         assertTrue(message(poster::post).contains("is closed"));
     }
 }

@@ -1,13 +1,13 @@
 package io.jivykis;
 
 import static io.jivykis.SignalTesting.killSelf;
-import static io.jivykis.SignalTesting.openDescriptors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jivykis.internal.Linux;
 import io.jivykis.internal.Native;
+import io.jivykis.testing.Descriptors;
 import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -34,7 +34,7 @@ class SignalChurnTest {
 
     @Test
     void unregisteringWhileSignalsArriveNeverWritesAClosedDescriptor() throws Exception {
-        Map<Integer, String> descriptorsBefore = openDescriptors();
+        Map<Integer, String> descriptorsBefore = Descriptors.libraryKinds();
         String dispositionBefore = SignalTesting.disposition(SIG);
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong kills = new AtomicLong();
@@ -85,7 +85,7 @@ class SignalChurnTest {
         assertEquals(0, written, "sentinel descriptors written by a signal handler after unregister");
         assertTrue(kills.get() > 0 && keeper.calls() > 0,
                 "signals were sent (" + kills.get() + ") and handled (" + keeper.calls() + ")");
-        SignalTesting.assertNoneLeaked(descriptorsBefore);
+        Descriptors.assertNoneOpenedSince(descriptorsBefore);
         assertEquals(dispositionBefore, SignalTesting.disposition(SIG), "SIGUSR1 disposition after the test");
     }
 

@@ -4,11 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jivykis.children.SignalChildMain;
 import io.jivykis.internal.SignalNative;
+import io.jivykis.testing.ChildJvm;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -50,22 +51,11 @@ class SignalDispositionTest {
      * unregistered; returns its stdout lines plus "exit N".
      */
     private static List<String> runChild(boolean reduceSignalUsage) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        ChildJvm jvm = ChildJvm.of(SignalChildMain.class);
         if (reduceSignalUsage) {
-            command.add("-Xrs");
+            jvm.jvmArgs("-Xrs");
         }
-        command.add("--enable-native-access=ALL-UNNAMED");
-        // The extra flags of this test run (for instance -Xcheck:jni) apply to the child too.
-        String extra = System.getProperty("jivykis.test.childJvmArgs", "").trim();
-        if (!extra.isEmpty()) {
-            command.addAll(List.of(extra.split("\\s+")));
-        }
-        command.add("-Xshare:auto");
-        command.add("-XX:TieredStopAtLevel=1");
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(SignalChildMain.class.getName());
+        List<String> command = jvm.command();
         Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         child.getOutputStream().close(); // the child reads nothing; do not leave the pipe to the GC
         int pid = (int) child.pid();

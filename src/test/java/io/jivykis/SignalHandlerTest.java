@@ -1,12 +1,12 @@
 package io.jivykis;
 
 import static io.jivykis.SignalTesting.killSelf;
-import static io.jivykis.SignalTesting.openDescriptors;
 import static io.jivykis.SignalTesting.raise;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jivykis.testing.Descriptors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,13 +46,13 @@ class SignalHandlerTest {
 
     @BeforeEach
     void countBefore() {
-        descriptorsBefore = openDescriptors();
+        descriptorsBefore = Descriptors.libraryKinds();
         dispositionBefore = SignalTesting.disposition(SIG);
     }
 
     @AfterEach
     void countAfter() {
-        SignalTesting.assertNoneLeaked(descriptorsBefore);
+        Descriptors.assertNoneOpenedSince(descriptorsBefore);
         assertEquals(dispositionBefore, SignalTesting.disposition(SIG), "SIGUSR1 disposition after the test");
     }
 

@@ -1,11 +1,11 @@
 package io.jivykis;
 
 import static io.jivykis.SignalTesting.killSelf;
-import static io.jivykis.SignalTesting.openDescriptors;
 import static io.jivykis.SignalTesting.raise;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jivykis.testing.Descriptors;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -55,7 +55,7 @@ class SignalHookTest {
     @EnumSource(Backend.class)
     void aNativeSignalHandlerOfTheUsersOwnPostsWithJivykisPost(Backend backend) throws Exception {
         int sig = Signals.rt(1);
-        Map<Integer, String> descriptorsBefore = openDescriptors();
+        Map<Integer, String> descriptorsBefore = Descriptors.libraryKinds();
         SignalTesting.withBackend(backend, () -> {
             AtomicInteger calls = new AtomicInteger();
             AtomicReference<Thread> ranOn = new AtomicReference<>();
@@ -91,6 +91,6 @@ class SignalHookTest {
             }
             assertEquals(Thread.currentThread(), ranOn.get());
         });
-        SignalTesting.assertNoneLeaked(descriptorsBefore);
+        Descriptors.assertNoneOpenedSince(descriptorsBefore);
     }
 }

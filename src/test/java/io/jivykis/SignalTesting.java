@@ -1,14 +1,11 @@
 package io.jivykis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jivykis.internal.SignalNative;
-import java.util.Map;
-import java.util.TreeMap;
 
-/** What the signal tests share: sending real signals and counting descriptors. */
-final class SignalTesting {
+/** What the signal tests share: sending real signals, reading dispositions, choosing the backend. */
+public final class SignalTesting {
     static final int PID = (int) ProcessHandle.current().pid();
 
     private SignalTesting() {}
@@ -23,24 +20,8 @@ final class SignalTesting {
         assertEquals(0, SignalNative.raise(signum), "raise(" + Signals.name(signum) + ")");
     }
 
-    /** The open descriptors of the kinds the library creates (eventfd, epoll, pipe). */
-    static Map<Integer, String> openDescriptors() {
-        return Fds.libraryKinds();
-    }
-
-    /**
-     * Fails unless every descriptor of those kinds open now was already open at
-     * {@code before}. Descriptors closed meanwhile are not a leak: the JVM's cleaner may close
-     * another test's process pipes at any moment.
-     */
-    static void assertNoneLeaked(Map<Integer, String> before) {
-        Map<Integer, String> opened = new TreeMap<>(openDescriptors());
-        opened.entrySet().removeAll(before.entrySet());
-        assertTrue(opened.isEmpty(), "descriptors left open: " + opened);
-    }
-
     /** The current disposition of a signal, as a word for messages. */
-    static String disposition(int signum) {
+    public static String disposition(int signum) {
         switch (SignalNative.disposition(signum)) {
             case SignalNative.DISPOSITION_DEFAULT:
                 return "default";

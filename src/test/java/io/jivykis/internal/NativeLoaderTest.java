@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
+import io.jivykis.children.ExtractionReport;
+import io.jivykis.testing.ChildJvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -40,14 +40,10 @@ class NativeLoaderTest {
     void twoJvmsUseDifferentPathsAndLeaveTheWorkDirectoryEmpty(@TempDir Path workdir) throws Exception {
         List<String[]> reports = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
-            List<String> cmd = List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-                    "--enable-native-access=ALL-UNNAMED", "-Xmx32m",
-                    "-D" + NativeLoader.WORKDIR_PROPERTY + "=" + workdir,
-                    "-cp", System.getProperty("java.class.path"), ExtractionReport.class.getName());
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child did not finish");
-            assertEquals(0, p.exitValue(), out);
+            ChildJvm.Result child = ChildJvm.of(ExtractionReport.class)
+                    .jvmArgs("-D" + NativeLoader.WORKDIR_PROPERTY + "=" + workdir).run();
+            String out = child.output;
+            assertEquals(0, child.exitCode, out);
             String line = out.lines().filter(l -> l.startsWith("extraction ")).findFirst()
                     .orElseThrow(() -> new AssertionError(out));
             String[] f = line.split(" ");

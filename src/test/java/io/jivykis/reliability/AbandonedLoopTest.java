@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jivykis.EventLoop;
 import io.jivykis.EventRaw;
+import io.jivykis.testing.Descriptors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

@@ -8,6 +8,7 @@ import io.jivykis.EventLoop;
 import io.jivykis.EventRaw;
 import io.jivykis.internal.EventDescriptor;
 import io.jivykis.internal.Native;
+import io.jivykis.testing.Descriptors;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;

@@ -11,6 +11,7 @@ import io.jivykis.EventRaw;
 import io.jivykis.internal.EventDescriptor;
 import io.jivykis.internal.Linux;
 import io.jivykis.internal.Native;
+import io.jivykis.testing.Descriptors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;

@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jivykis.internal.Native;
-import io.jivykis.internal.NativeBadInputProbe;
+import io.jivykis.children.NativeBadInputProbe;
+import io.jivykis.testing.ChildJvm;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.nio.file.Files;
@@ -30,7 +31,7 @@ class NativeBoundaryTest {
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void everyNativeAnswersBadInputWithAnErrorNeverACrash(@TempDir Path crashDir) throws Exception {
-        ChildJvm.Result result = ChildJvm.run(crashDir, null, List.of(), NativeBadInputProbe.class.getName());
+        ChildJvm.Result result = ChildJvm.of(NativeBadInputProbe.class).crashLogsIn(crashDir).run();
         assertTrue(result.crashLogs.isEmpty(), "the JVM crashed: " + result);
         assertEquals(0, result.exitCode, "a native answered bad input unexpectedly: " + result);
         assertTrue(result.output.contains("probe complete:"), result.toString());
@@ -45,7 +46,7 @@ class NativeBoundaryTest {
         Set<String> covered = new TreeSet<>(List.of(coveredLine.substring("probe covered: ".length()).split(",")));
         Set<String> natives = nativeMethodsOfInternalPackage();
         natives.removeAll(covered);
-        assertTrue(natives.isEmpty(), "natives without bad-input coverage in NativeBadInputProbe: " + natives);
+        assertTrue(natives.isEmpty(), "natives without bad-input coverage in NativeBadInputCalls: " + natives);
     }
 
     /** The memory-writing natives must not be callable from outside the package. */

@@ -12,6 +12,7 @@ import io.jivykis.Signals;
 import io.jivykis.internal.EventDescriptor;
 import io.jivykis.internal.Linux;
 import io.jivykis.internal.Native;
+import io.jivykis.testing.Descriptors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;

@@ -9,6 +9,7 @@ import io.jivykis.EventLoop;
 import io.jivykis.EventRaw;
 import io.jivykis.internal.EventDescriptor;
 import io.jivykis.internal.Native;
+import io.jivykis.testing.Descriptors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;

@@ -10,6 +10,7 @@ import io.jivykis.Event;
 import io.jivykis.EventLoop;
 import io.jivykis.Task;
 import io.jivykis.Timer;
+import io.jivykis.testing.Descriptors;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;

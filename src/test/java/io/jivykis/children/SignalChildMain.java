@@ -1,7 +1,12 @@
-package io.jivykis;
+package io.jivykis.children;
+
+import io.jivykis.EventLoop;
+import io.jivykis.SignalHandler;
+import io.jivykis.SignalTesting;
+import io.jivykis.Signals;
 
 /**
- * The child JVM of {@link SignalDispositionTest}. It registers a SignalHandler for SIGTERM,
+ * The child JVM of SignalDispositionTest. It registers a SignalHandler for SIGTERM,
  * reports each step on stdout, and after unregistering waits to be terminated by the
  * parent's second SIGTERM, which must then be handled as it was before (by the JVM's
  * shutdown sequence, or under -Xrs by the default action).

@@ -1,4 +1,6 @@
-package io.jivykis;
+package io.jivykis.children;
+
+import io.jivykis.EventLoop;
 
 /**
  * A child JVM's main for the loader tests: opens a loop (which loads the native library) and

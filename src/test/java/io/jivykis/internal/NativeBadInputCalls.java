@@ -7,22 +7,23 @@ import java.util.function.LongPredicate;
 import java.util.function.LongSupplier;
 
 /**
- * A child-JVM program that calls every native entry point with bad input: negative, closed,
- * huge and wrong-kind descriptors, out-of-range values, null and heap buffers. Each call must
- * come back with a negative errno or a defined value; a JVM crash shows up in the parent as a
- * non-zero exit and an hs_err file.
+ * The calls of {@link io.jivykis.children.NativeBadInputProbe}: every native entry point with
+ * bad input: negative, closed, huge and wrong-kind descriptors, out-of-range values, null and
+ * heap buffers. Each call must come back with a negative errno or a defined value. They live
+ * here because several natives are package-private.
  *
  * <p>Prints one line per call and "probe covered: a,b,c" (the natives exercised), then
- * "probe complete: N calls, F unexpected"; exits 1 if any result was unexpected.
+ * "probe complete: N calls, F unexpected".
  */
-public final class NativeBadInputProbe {
+public final class NativeBadInputCalls {
     private static final List<String> covered = new ArrayList<>();
     private static int calls;
     private static int unexpected;
 
-    private NativeBadInputProbe() {}
+    private NativeBadInputCalls() {}
 
-    public static void main(String[] args) {
+    /** Makes every call; returns how many results were unexpected. */
+    public static int run() {
         Native.ensureLoaded();
         int einval = Linux.EINVAL;
         int ebadf = Linux.EBADF;
@@ -240,7 +241,7 @@ public final class NativeBadInputProbe {
         Native.close(pipeWrite);
         System.out.println("probe covered: " + String.join(",", new java.util.TreeSet<>(covered)));
         System.out.println("probe complete: " + calls + " calls, " + unexpected + " unexpected");
-        System.exit(unexpected == 0 ? 0 : 1);
+        return unexpected;
     }
 
     private static void expect(String call, LongSupplier action, LongPredicate ok) {

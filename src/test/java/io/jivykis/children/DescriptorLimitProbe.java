@@ -1,8 +1,14 @@
-package io.jivykis;
+package io.jivykis.children;
 
+import io.jivykis.EventLoop;
+import io.jivykis.EventRaw;
 import io.jivykis.internal.Errors;
+import io.jivykis.internal.EventDescriptor;
 import io.jivykis.internal.Linux;
 import io.jivykis.internal.Native;
+import io.jivykis.testing.Descriptors;
+import io.jivykis.testing.OneShotEvent;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,23 +16,28 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A child JVM's main, run under a low RLIMIT_NOFILE: registers objects of the backend named by
- * args[0] until the kernel refuses a descriptor, and opens a loop at the limit, printing what
- * happened as "key: value" lines for {@link RegisterAtDescriptorLimitTest} to check.
+ * A child JVM's main, run under a low RLIMIT_NOFILE: {@code DescriptorLimitProbe BACKEND}
+ * (eventfd or pipe). Registers objects until the kernel refuses a descriptor, opens loops at
+ * the limit, then frees descriptors and checks that registering, dispatching and the
+ * descriptor counts are back to normal. Prints what happened as "key: value" lines for
+ * {@code EmfileTest} to check.
  */
 public final class DescriptorLimitProbe {
     private DescriptorLimitProbe() {}
 
     public static void main(String[] args) throws Exception {
-        System.setProperty("jivykis.backend", args[0]);
+        System.setProperty(EventDescriptor.BACKEND_PROPERTY, args[0]);
+        int baseline = Descriptors.baseline();
         // Load everything the run needs while descriptors are plentiful: the class path is a
         // directory, and loading a class at the limit would fail for want of a descriptor.
         EventLoop.open().close();
         Errors.describe(Linux.EMFILE);
-        new AtomicReference<>(new UncheckedIOException(new java.io.IOException("warm-up")));
-        Map<Integer, String> baseline = Fds.libraryKinds();
+        Errors.failure("warm-up", Linux.EMFILE).getMessage();
+        new AtomicReference<>(new UncheckedIOException(new IOException("warm-up"))).toString();
+        Map<Integer, String> libraryBaseline = Descriptors.libraryKinds();
 
         EventLoop loop = EventLoop.open();
+        System.out.println("descriptors-at-open: " + Descriptors.count());
         List<EventRaw> registered = new ArrayList<>();
         UncheckedIOException refused = null;
         EventRaw last = null;
@@ -42,7 +53,6 @@ public final class DescriptorLimitProbe {
         System.out.println("registered: " + registered.size());
         System.out.println("register-failure: " + (refused == null ? "none" : refused.getMessage()));
         System.out.println("half-registered: " + last.isRegistered() + " fd=" + last.fd());
-        int registeredAtLimit = registered.size();
 
         // At the limit, a thread cannot open a loop either: with no descriptor free, epoll
         // fails; with one free, epoll succeeds and the wake-up descriptor fails, and the epoll
@@ -66,25 +76,36 @@ public final class DescriptorLimitProbe {
             Native.close(fd);
         }
 
-        // Freed descriptors can be used again; then everything goes back. Free a few more
-        // first: at the limit the JVM itself may take a descriptor that just became free.
+        // Freed descriptors can be used again. Free a few more first: at the limit the JVM
+        // itself may take a descriptor that just became free.
         for (int i = 0; i < 4; i++) {
             registered.remove(registered.size() - 1).unregister();
         }
         EventRaw again = new EventRaw(() -> {});
         again.register();
         System.out.println("register-after-freeing: " + again.backend());
-        again.unregister();
+        registered.add(again);
+
+        // The loop still dispatches: a post from another thread runs its handler once, which
+        // unregisters the last object, so run() returns (it would wait for ever if a refused
+        // register had left something half-registered in the loop).
+        OneShotEvent posted = new OneShotEvent();
+        posted.event.register();
+        Thread poster = new Thread(posted.event::post, "poster");
+        poster.start();
         for (EventRaw ev : registered) {
             ev.unregister();
         }
-        // Nothing half-registered in the loop: with every registered object unregistered,
-        // run() returns at once (a leftover registration would keep it waiting for ever).
         loop.run();
-        System.out.println("run-returned-after-unregistering: " + registeredAtLimit);
+        poster.join();
+        System.out.println("handler-calls-after-the-limit: " + posted.calls());
+        System.out.println("descriptors-after-unregistering: " + Descriptors.count());
+
         loop.close();
-        System.out.println("leaked: " + (Fds.libraryKinds().equals(baseline) ? "nothing" : Fds.libraryKinds()
-                + " vs " + baseline));
+        System.out.println("leaked: " + (Descriptors.libraryKinds().equals(libraryBaseline) ? "nothing"
+                : Descriptors.libraryKinds() + " vs " + libraryBaseline));
+        System.out.println("descriptors-baseline: " + baseline);
+        System.out.println("descriptors-after-close: " + Descriptors.settledCount(baseline));
     }
 
     private static String openLoopOnAnotherThread() throws InterruptedException {
