@@ -1,8 +1,7 @@
 package io.jivykis;
 
-import io.jivykis.internal.Loop;
 import io.jivykis.internal.Registrar;
-import io.jivykis.internal.Source;
+import io.jivykis.internal.PostedSource;
 import java.lang.invoke.MethodHandles;
 import java.util.Objects;
 
@@ -30,14 +29,15 @@ import java.util.Objects;
  * Event keeps {@link EventLoop#run()} going.
  */
 public final class Event {
-    private static final Registrar<Event, Registration> REGISTRAR = new Registrar<>(MethodHandles.lookup(),
-            Event.class, Registration.class, Registration::open, event -> "an Event");
+    private static final Registrar<Event, PostedSource> REGISTRAR = new Registrar<>(MethodHandles.lookup(),
+            Event.class, PostedSource.class, (event, loop) -> PostedSource.open(loop, event.handler),
+            event -> "an Event");
 
     private final Runnable handler;
 
     /** The current registration, or null; owned by {@link #REGISTRAR}, read by posters (volatile). */
     @SuppressWarnings("unused") // written through REGISTRAR
-    private volatile Registration registration;
+    private volatile PostedSource registration;
 
     /**
      * Creates an unregistered event.
@@ -73,7 +73,7 @@ public final class Event {
      * when the event is not registered.
      */
     public void post() {
-        Registration current = registration;
+        PostedSource current = registration;
         if (current != null) {
             current.post();
         }
@@ -82,30 +82,5 @@ public final class Event {
     /** Whether the event is registered. Any thread. */
     public boolean isRegistered() {
         return registration != null;
-    }
-
-    /** One registration: the in-process post path of the loop, with no descriptor. */
-    private static final class Registration extends Source {
-        private final Event owner;
-
-        private Registration(Event owner, Loop loop) {
-            super(loop);
-            this.owner = owner;
-        }
-
-        static Registration open(Event owner, Loop loop) {
-            Registration registration = new Registration(owner, loop);
-            registration.attach();
-            return registration;
-        }
-
-        @Override
-        protected void posted() {
-            owner.handler.run();
-        }
-
-        /** Nothing is held but the slot. */
-        @Override
-        protected void released() {}
     }
 }

@@ -1,7 +1,6 @@
 package io.jivykis;
 
 import io.jivykis.internal.DescriptorSource;
-import io.jivykis.internal.EventDescriptor;
 import io.jivykis.internal.Loop;
 import io.jivykis.internal.Registrar;
 import java.lang.invoke.MethodHandles;
@@ -36,14 +35,15 @@ import java.util.Objects;
  * {@link Event} is the lighter choice: it has no descriptor of its own.
  */
 public final class EventRaw {
-    private static final Registrar<EventRaw, Registration> REGISTRAR = new Registrar<>(MethodHandles.lookup(),
-            EventRaw.class, Registration.class, Registration::open, event -> "an EventRaw");
+    private static final Registrar<EventRaw, DescriptorSource> REGISTRAR = new Registrar<>(MethodHandles.lookup(),
+            EventRaw.class, DescriptorSource.class, (event, loop) -> DescriptorSource.open(loop, event.handler),
+            event -> "an EventRaw");
 
     private final Runnable handler;
 
     /** The current registration, or null; owned by {@link #REGISTRAR}, read by posters (volatile). */
     @SuppressWarnings("unused") // written through REGISTRAR
-    private volatile Registration registration;
+    private volatile DescriptorSource registration;
 
     /**
      * Creates an unregistered event.
@@ -83,7 +83,7 @@ public final class EventRaw {
      * is not registered.
      */
     public void post() {
-        Registration current = registration;
+        DescriptorSource current = registration;
         if (current != null) {
             current.post();
         }
@@ -99,46 +99,19 @@ public final class EventRaw {
      * is the write end. It is closed by {@link #unregister()}; do not close it yourself.
      */
     public int fd() {
-        Registration current = registration;
+        DescriptorSource current = registration;
         return current == null ? -1 : current.descriptor().writeFd();
     }
 
     /** The backend of the current registration, or null when not registered. */
     public Backend backend() {
-        Registration current = registration;
+        DescriptorSource current = registration;
         return current == null ? null : current.descriptor().backend();
     }
 
     /** The loop of the current registration, or null (for the cross-process classes of this package). */
     Loop registeredLoop() {
-        Registration current = registration;
+        DescriptorSource current = registration;
         return current == null ? null : current.loop();
-    }
-
-    /** One registration: the descriptor in the loop's epoll set, and the in-process post path. */
-    private static final class Registration extends DescriptorSource {
-        private final EventRaw owner;
-
-        private Registration(EventRaw owner, Loop loop, EventDescriptor descriptor) {
-            super(loop, descriptor);
-            this.owner = owner;
-        }
-
-        static Registration open(EventRaw owner, Loop loop) {
-            Registration registration = new Registration(owner, loop, EventDescriptor.open());
-            registration.open();
-            return registration;
-        }
-
-        /** A foreign post made the descriptor readable and the loop drained it. */
-        @Override
-        protected void fire() {
-            owner.handler.run();
-        }
-
-        @Override
-        protected void posted() {
-            owner.handler.run();
-        }
     }
 }

@@ -154,17 +154,15 @@ public final class SignalHandler {
 
     /** One registration: a descriptor in the loop's epoll set, published to the native handler. */
     private static final class Registration extends DescriptorSource {
-        private final SignalHandler owner;
         /** The native table entry; null until published and after withdrawal. Loop thread only. */
         private SignalTable.Entry entry;
 
-        private Registration(SignalHandler owner, Loop loop, EventDescriptor descriptor) {
-            super(loop, descriptor);
-            this.owner = owner;
+        private Registration(Loop loop, EventDescriptor descriptor, Runnable handler) {
+            super(loop, descriptor, handler);
         }
 
         static Registration open(SignalHandler owner, Loop loop) {
-            Registration registration = new Registration(owner, loop, EventDescriptor.open());
+            Registration registration = new Registration(loop, EventDescriptor.open(), owner.handler);
             registration.open();
             try {
                 registration.entry = SignalTable.add(owner.signum, owner.exclusive, registration.descriptor);
@@ -173,11 +171,6 @@ public final class SignalHandler {
                 throw e;
             }
             return registration;
-        }
-
-        @Override
-        protected void fire() {
-            owner.handler.run();
         }
 
         @Override

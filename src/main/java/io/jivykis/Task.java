@@ -1,8 +1,7 @@
 package io.jivykis;
 
-import io.jivykis.internal.Loop;
 import io.jivykis.internal.Registrar;
-import io.jivykis.internal.Source;
+import io.jivykis.internal.OneShotSource;
 import java.lang.invoke.MethodHandles;
 import java.util.Objects;
 
@@ -20,14 +19,15 @@ import java.util.Objects;
  * unregister a task from any handler of its loop, and the task then does not run.
  */
 public final class Task {
-    private static final Registrar<Task, Registration> REGISTRAR = new Registrar<>(MethodHandles.lookup(),
-            Task.class, Registration.class, Registration::open, task -> "a task");
+    private static final Registrar<Task, OneShotSource> REGISTRAR = new Registrar<>(MethodHandles.lookup(),
+            Task.class, OneShotSource.class, (task, loop) -> OneShotSource.onNextIteration(loop, task.handler),
+            task -> "a task");
 
     private final Runnable handler;
 
     /** The current registration, or null; owned by {@link #REGISTRAR} (volatile for {@link #isRegistered()}). */
     @SuppressWarnings("unused") // written through REGISTRAR
-    private volatile Registration registration;
+    private volatile OneShotSource registration;
 
     /**
      * Creates an unregistered task.
@@ -61,33 +61,5 @@ public final class Task {
     /** Whether the task is registered and has not run yet. Any thread. */
     public boolean isRegistered() {
         return registration != null;
-    }
-
-    /** One registration: an entry in the loop's task queue. */
-    private static final class Registration extends Source {
-        private final Task owner;
-
-        private Registration(Task owner, Loop loop) {
-            super(loop);
-            this.owner = owner;
-        }
-
-        static Registration open(Task owner, Loop loop) {
-            Registration registration = new Registration(owner, loop);
-            registration.attach();
-            registration.scheduleTask();
-            return registration;
-        }
-
-        /** One-shot: unregister first, so the handler may register the task again. */
-        @Override
-        protected void due() {
-            detach();
-            owner.handler.run();
-        }
-
-        /** Nothing is held but the slot (a queued entry of a detached task is skipped). */
-        @Override
-        protected void released() {}
     }
 }

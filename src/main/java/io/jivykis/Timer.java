@@ -1,8 +1,7 @@
 package io.jivykis;
 
-import io.jivykis.internal.Loop;
 import io.jivykis.internal.Registrar;
-import io.jivykis.internal.Source;
+import io.jivykis.internal.OneShotSource;
 import java.lang.invoke.MethodHandles;
 import java.time.Duration;
 import java.util.Objects;
@@ -31,8 +30,9 @@ import java.util.Objects;
  * {@link EventLoop#run()} going, which is how a timer bounds a run.
  */
 public final class Timer {
-    private static final Registrar<Timer, Registration> REGISTRAR = new Registrar<>(MethodHandles.lookup(),
-            Timer.class, Registration.class, Registration::open, timer -> "a timer");
+    private static final Registrar<Timer, OneShotSource> REGISTRAR = new Registrar<>(MethodHandles.lookup(),
+            Timer.class, OneShotSource.class,
+            (timer, loop) -> OneShotSource.atDeadline(loop, timer.handler, timer.deadline), timer -> "a timer");
 
     /** Durations are capped here (about 73 years) so deadline differences cannot overflow. */
     private static final long MAX_DELAY_NANOS = Long.MAX_VALUE >> 2;
@@ -44,7 +44,7 @@ public final class Timer {
 
     /** The current registration, or null; owned by {@link #REGISTRAR} (volatile for {@link #isRegistered()}). */
     @SuppressWarnings("unused") // written through REGISTRAR
-    private volatile Registration registration;
+    private volatile OneShotSource registration;
 
     /**
      * Creates an unregistered timer with no deadline.
@@ -138,33 +138,5 @@ public final class Timer {
     private void requireUnregistered(String method) {
         REGISTRAR.requireUnregistered(this, method, "unregister() it first, or set the next deadline from its"
                 + " handler, where it is already unregistered");
-    }
-
-    /** One registration: an entry in the loop's timer heap. */
-    private static final class Registration extends Source {
-        private final Timer owner;
-
-        private Registration(Timer owner, Loop loop) {
-            super(loop);
-            this.owner = owner;
-        }
-
-        static Registration open(Timer owner, Loop loop) {
-            Registration registration = new Registration(owner, loop);
-            registration.attach();
-            registration.armTimer(owner.deadline);
-            return registration;
-        }
-
-        /** One-shot: unregister first, so the handler may set a new deadline and register again. */
-        @Override
-        protected void due() {
-            detach();
-            owner.handler.run();
-        }
-
-        /** Nothing is held but the slot and the heap entry, which detaching removed. */
-        @Override
-        protected void released() {}
     }
 }

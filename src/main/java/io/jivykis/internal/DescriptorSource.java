@@ -1,19 +1,33 @@
 package io.jivykis.internal;
 
 /**
- * A {@link WatchedSource} that owns one {@link EventDescriptor}: when a post from outside
- * the JVM's Java code (another process, a signal handler, native code) makes the descriptor
- * readable, the loop drains it and calls {@link #fire()}. Detaching removes the descriptor
- * from epoll, then closes it.
+ * The registration of an object that owns one {@link EventDescriptor} ({@code EventRaw}, and
+ * {@code SignalHandler} through a subclass). Its handler runs after in-process posts (the
+ * loop's post path) and after foreign ones: when another process, a signal handler or native
+ * code writes the descriptor, the loop drains it, then runs the handler. Detaching removes
+ * the descriptor from epoll, then closes it.
  */
-public abstract class DescriptorSource extends WatchedSource {
+public class DescriptorSource extends WatchedSource {
     /** The descriptor this registration owns. */
     protected final EventDescriptor descriptor;
+    private final Runnable handler;
 
     /** Creates a source owning {@code descriptor}; {@link #open()} registers it. */
-    protected DescriptorSource(Loop loop, EventDescriptor descriptor) {
+    protected DescriptorSource(Loop loop, EventDescriptor descriptor, Runnable handler) {
         super(loop);
         this.descriptor = descriptor;
+        this.handler = handler;
+    }
+
+    /**
+     * Registers {@code handler} with a new descriptor of the configured backend. Loop thread only.
+     *
+     * @throws java.io.UncheckedIOException if the kernel refuses; nothing is left registered or open
+     */
+    public static DescriptorSource open(Loop loop, Runnable handler) {
+        DescriptorSource source = new DescriptorSource(loop, EventDescriptor.open(), handler);
+        source.open();
+        return source;
     }
 
     /**
@@ -33,17 +47,19 @@ public abstract class DescriptorSource extends WatchedSource {
         return descriptor;
     }
 
-    /** What to run when the descriptor was written; on the loop thread. */
-    protected abstract void fire();
-
     @Override
     protected final void ready(int epollFlags) {
         // Drain first, then run: a write that lands while the handler runs leaves the
         // descriptor readable, so the handler is called again after it returns. A readiness
         // report with nothing to read runs nothing: only a write makes the handler run.
         if (descriptor.drain()) {
-            fire();
+            handler.run();
         }
+    }
+
+    @Override
+    protected final void posted() {
+        handler.run();
     }
 
     @Override
