@@ -1,4 +1,4 @@
-package io.jivykis.internal.bench;
+package io.jivykis.tools.bench;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
