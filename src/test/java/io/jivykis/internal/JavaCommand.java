@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * The command line that runs a main class in a new JVM like this one: the same java
- * executable and class path, native access granted, and the same jivykis backend.
+ * executable and class path, native access granted, and the same jivykis backend. For the
+ * tests' child JVMs; the library itself never starts one.
  */
 public final class JavaCommand {
     private JavaCommand() {}
