@@ -27,7 +27,6 @@ JNIEXPORT jint JNI_OnLoad(JavaVM *vm, void *reserved)
 	if (jivykis_register_descriptors(env) != JNI_OK ||
 	    jivykis_register_epoll(env) != JNI_OK ||
 	    jivykis_register_errors(env) != JNI_OK ||
-	    jivykis_register_rlimit(env) != JNI_OK ||
 	    jivykis_register_spawn(env) != JNI_OK ||
 	    jivykis_register_offer(env) != JNI_OK ||
 	    jivykis_register_signal(env) != JNI_OK ||

@@ -23,7 +23,6 @@ JIVYKIS_HIDDEN int jivykis_bind(JNIEnv *env, const char *class_name,
 JIVYKIS_HIDDEN int jivykis_register_descriptors(JNIEnv *env);
 JIVYKIS_HIDDEN int jivykis_register_epoll(JNIEnv *env);
 JIVYKIS_HIDDEN int jivykis_register_errors(JNIEnv *env);
-JIVYKIS_HIDDEN int jivykis_register_rlimit(JNIEnv *env);
 JIVYKIS_HIDDEN int jivykis_register_spawn(JNIEnv *env);
 JIVYKIS_HIDDEN int jivykis_register_offer(JNIEnv *env);
 JIVYKIS_HIDDEN int jivykis_register_signal(JNIEnv *env);

@@ -1,9 +1,9 @@
 /*
  * Signals, the JNI side: thin natives over the handler table (signal_table.c) plus the
- * system calls the Java side and its tests need (kill, raise, SIGRTMIN/SIGRTMAX, which
- * glibc computes at run time and so cannot sit in the constant table). Argument checks
- * return -EINVAL; every policy (which signals are allowed, which descriptors to publish,
- * when to restore) lives in Java.
+ * system calls Signals.raise and Signals.sendToThisProcess need (raise, kill), and
+ * SIGRTMIN/SIGRTMAX, which glibc computes at run time and so cannot sit in the constant
+ * table. Argument checks return -EINVAL; every policy (which signals are allowed, which
+ * descriptors to publish, when to restore) lives in Java.
  */
 #define _GNU_SOURCE
 #include <errno.h>

@@ -2,6 +2,7 @@ package io.jivykis;
 
 import io.jivykis.internal.Linux;
 import io.jivykis.internal.SignalNames;
+import io.jivykis.internal.SignalSender;
 
 /**
  * Signal numbers for {@link SignalHandler}, read from the C headers of the system the
@@ -79,6 +80,44 @@ public final class Signals {
     /** How many real-time signals there are: SIGRTMAX - SIGRTMIN + 1. */
     public static int rtCount() {
         return SignalNames.RTMAX - SignalNames.RTMIN + 1;
+    }
+
+    /**
+     * Raises {@code signum} in the calling thread, as raise(3) does: the signal is delivered to
+     * this thread, so its native handler has run by the time this method returns (unless the
+     * thread blocks the signal). With a {@link SignalHandler} registered for it, the handler's
+     * descriptor is therefore already written: the handler will run in its loop's next
+     * iteration, on the loop's thread, whichever thread raised. This is what
+     * {@code sun.misc.Signal.raise} does, without the JDK-internal API. Use it to test a
+     * handler deterministically, or to signal yourself from the loop thread.
+     *
+     * <p>A signal with no handler and no jivykis handler takes its default action: SIGTERM,
+     * SIGINT and SIGHUP start the JVM's shutdown, SIGUSR1 or a real-time signal ends the
+     * process.
+     *
+     * @param signum one a {@link SignalHandler} may take (the signals it refuses are refused
+     *     here too, for the same reasons: the JVM relies on them)
+     * @throws IllegalArgumentException if the signal is refused; the message says why
+     * @throws java.io.UncheckedIOException if raise(3) fails
+     */
+    public static void raise(int signum) {
+        SignalSender.raise(signum);
+    }
+
+    /**
+     * Sends {@code signum} to this process, as {@code kill -<signal> <this pid>} from a shell
+     * would (kill(2) with this process's pid): the kernel delivers it to one thread that does
+     * not block it, perhaps after this method returns. This is the path a signal from another
+     * process takes; {@link #raise(int)} is the deterministic one.
+     *
+     * <p>As with {@link #raise(int)}, a signal nobody handles takes its default action.
+     *
+     * @param signum one a {@link SignalHandler} may take (the others are refused)
+     * @throws IllegalArgumentException if the signal is refused; the message says why
+     * @throws java.io.UncheckedIOException if kill(2) fails
+     */
+    public static void sendToThisProcess(int signum) {
+        SignalSender.sendToThisProcess(signum);
     }
 
     /**

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jivykis.children.PostingChild;
-import io.jivykis.internal.cli.Main;
+import io.jivykis.tools.Main;
 import io.jivykis.testing.ChildJvm;
 import io.jivykis.testing.Descriptors;
 import java.nio.file.Path;

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jivykis.children.SignalChildMain;
-import io.jivykis.internal.SignalNative;
 import io.jivykis.testing.ChildJvm;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -59,7 +58,6 @@ class SignalDispositionTest {
         Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         child.getOutputStream().close(); // the child reads nothing; do not leave the pipe to the GC
         int pid = (int) child.pid();
-        int term = Signals.SIGTERM;
         List<String> lines = new ArrayList<>();
         try (BufferedReader reader = new BufferedReader(
                 new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
@@ -67,9 +65,9 @@ class SignalDispositionTest {
             while ((line = reader.readLine()) != null) {
                 lines.add(line);
                 if (line.startsWith("registered")) {
-                    assertEquals(0, SignalNative.kill(pid, term), "kill -TERM " + pid);
+                    assertTrue(child.toHandle().destroy(), "kill -TERM " + pid); // destroy(): SIGTERM
                 } else if (line.startsWith("unregistered")) {
-                    assertEquals(0, SignalNative.kill(pid, term), "kill -TERM " + pid);
+                    assertTrue(child.toHandle().destroy(), "kill -TERM " + pid); // destroy(): SIGTERM
                 }
             }
             assertTrue(child.waitFor(30, TimeUnit.SECONDS), "the child did not exit: " + lines);

@@ -1,6 +1,5 @@
 package io.jivykis;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.jivykis.internal.SignalNative;
 
@@ -10,14 +9,14 @@ public final class SignalTesting {
 
     private SignalTesting() {}
 
-    /** kill(2) to this process: delivered to whichever thread does not block it. */
+    /** kill(2) to this process: delivered to whichever thread does not block it (throws if kill fails). */
     static void killSelf(int signum) {
-        assertEquals(0, SignalNative.kill(PID, signum), "kill(" + PID + ", " + Signals.name(signum) + ")");
+        Signals.sendToThisProcess(signum);
     }
 
-    /** raise(3): handled on the calling thread before it returns. */
+    /** raise(3): handled on the calling thread before it returns (throws if raise fails). */
     static void raise(int signum) {
-        assertEquals(0, SignalNative.raise(signum), "raise(" + Signals.name(signum) + ")");
+        Signals.raise(signum);
     }
 
     /** The current disposition of a signal, as a word for messages. */

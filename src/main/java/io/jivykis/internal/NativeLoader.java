@@ -32,29 +32,6 @@ final class NativeLoader {
     static final String RESOURCE = "META-INF/native/" + PLATFORM + "/libjivykis.so";
     static final String WORKDIR_PROPERTY = "jivykis.workdir";
 
-    /**
-     * What the last successful load did, read back from the file system (not from the
-     * requested modes), so that a check of it can fail. Null until a load succeeds.
-     */
-    static volatile Extraction lastExtraction;
-
-    /** The private directory and file a load used, their modes, and whether they outlived it. */
-    static final class Extraction {
-        final Path directory;
-        final Path file;
-        final String directoryMode;
-        final String fileMode;
-        final boolean leftBehind;
-
-        Extraction(Path directory, Path file, String directoryMode, String fileMode, boolean leftBehind) {
-            this.directory = directory;
-            this.file = file;
-            this.directoryMode = directoryMode;
-            this.fileMode = fileMode;
-            this.leftBehind = leftBehind;
-        }
-    }
-
     private NativeLoader() {}
 
     /** Loads the library; returns null on success or the failure with its full account. */
@@ -67,8 +44,6 @@ final class NativeLoader {
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             Path file = Files.createTempFile(dir, "libjivykis-", ".so",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            String dirMode;
-            String fileMode;
             try {
                 // Write into the 0600 file just made: Files.copy with REPLACE_EXISTING would
                 // delete it and create a new one with the umask's mode (often 0644).
@@ -77,14 +52,11 @@ final class NativeLoader {
                                 StandardOpenOption.TRUNCATE_EXISTING)) {
                     in.transferTo(out);
                 }
-                dirMode = PosixFilePermissions.toString(Files.getPosixFilePermissions(dir));
-                fileMode = PosixFilePermissions.toString(Files.getPosixFilePermissions(file));
                 loadExtracted(file, base);
             } finally {
                 Files.deleteIfExists(file);
                 Files.deleteIfExists(dir);
             }
-            lastExtraction = new Extraction(dir, file, dirMode, fileMode, Files.exists(file) || Files.exists(dir));
             return null;
         } catch (IOException e) {
             return new IllegalStateException("jivykis could not extract its native library " + RESOURCE

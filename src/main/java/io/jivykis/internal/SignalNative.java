@@ -48,9 +48,9 @@ public final class SignalNative {
     /** SIGRTMAX as the C library computes it at run time. */
     static native int rtMax();
 
-    /** kill(2): 0 or a negative errno. */
-    public static native int kill(int pid, int signum);
+    /** kill(2): 0 or a negative errno. For {@link SignalSender}, which passes this process's pid. */
+    static native int kill(int pid, int signum);
 
     /** raise(3): the signal is handled on the calling thread before this returns. 0 or a negative errno. */
-    public static native int raise(int signum);
+    static native int raise(int signum);
 }

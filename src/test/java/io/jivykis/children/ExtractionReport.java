@@ -1,15 +1,20 @@
 package io.jivykis.children;
 
-import io.jivykis.internal.LastExtraction;
+import io.jivykis.EventLoop;
+import io.jivykis.testing.MappedLibrary;
 
 /**
- * A child JVM's main for NativeLoaderTest: loads the native library and prints what the loader
- * did: one line "extraction DIR FILE DIRMODE FILEMODE LEFT_BEHIND".
+ * A child JVM's main for NativeLoaderTest: loads the native library and prints where it was
+ * mapped from, as the kernel reports it: one line "extraction FILE DELETED", DELETED being
+ * true when the file was removed after loading.
  */
 public final class ExtractionReport {
     private ExtractionReport() {}
 
+    /** Loads the library (by opening a loop) and prints the line. */
     public static void main(String[] args) {
-        System.out.println("extraction " + LastExtraction.describe());
+        EventLoop.open().close();
+        MappedLibrary library = MappedLibrary.find();
+        System.out.println("extraction " + library.file + " " + library.deleted);
     }
 }

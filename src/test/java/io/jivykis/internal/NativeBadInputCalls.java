@@ -124,14 +124,6 @@ public final class NativeBadInputCalls {
             expect("strerror(" + errno + ")", () -> Native.strerror(errno).isEmpty() ? -1 : 0, r -> r == 0);
         }
 
-        // RLIMIT_NOFILE: reading always works; inverted, negative or unreachable limits are refused.
-        expect("nofileLimit(soft)", () -> ResourceLimitNative.nofileLimit(false), r -> r > 0);
-        expect("nofileLimit(hard)", () -> ResourceLimitNative.nofileLimit(true), r -> r > 0);
-        expect("setNofileLimit(-1, 0)", () -> ResourceLimitNative.setNofileLimit(-1, 0), r -> r == -einval);
-        expect("setNofileLimit(10, 5)", () -> ResourceLimitNative.setNofileLimit(10, 5), r -> r == -einval);
-        expect("setNofileLimit(MAX, MAX)", () -> ResourceLimitNative.setNofileLimit(Long.MAX_VALUE, Long.MAX_VALUE),
-                r -> r == -Linux.named("EPERM") || r == -einval);
-
         // Child processes: malformed C strings and vectors are refused before any spawn; pids
         // that would mean "any child", a process group or everyone are refused outright.
         byte[] sh = "/bin/sh\0".getBytes();

@@ -1,9 +1,8 @@
-package io.jivykis.internal.bench;
+package io.jivykis.tools.bench;
 
 import io.jivykis.Backend;
 import io.jivykis.Event;
 import io.jivykis.EventRaw;
-import io.jivykis.internal.EventDescriptor;
 import java.util.Locale;
 import java.util.function.Supplier;
 
@@ -18,6 +17,9 @@ enum Impl {
     JIVYKIS_PIPE("jivykis-pipe", Backend.PIPE),
     /** The in-process Event: no descriptor of its own, so only the in-process cases apply. */
     JIVYKIS_EVENT("jivykis-event", null);
+
+    /** The library's switch between backends, documented on {@link Backend}. */
+    static final String BACKEND_PROPERTY = "jivykis.backend";
 
     private final String label;
     private final Backend backend;
@@ -72,15 +74,15 @@ enum Impl {
         if (backend == null) {
             return action.get();
         }
-        String previous = System.getProperty(EventDescriptor.BACKEND_PROPERTY);
-        System.setProperty(EventDescriptor.BACKEND_PROPERTY, backend.name().toLowerCase(Locale.ROOT));
+        String previous = System.getProperty(BACKEND_PROPERTY);
+        System.setProperty(BACKEND_PROPERTY, backend.name().toLowerCase(Locale.ROOT));
         try {
             return action.get();
         } finally {
             if (previous == null) {
-                System.clearProperty(EventDescriptor.BACKEND_PROPERTY);
+                System.clearProperty(BACKEND_PROPERTY);
             } else {
-                System.setProperty(EventDescriptor.BACKEND_PROPERTY, previous);
+                System.setProperty(BACKEND_PROPERTY, previous);
             }
         }
     }

@@ -1,4 +1,4 @@
-package io.jivykis.internal.bench;
+package io.jivykis.tools.bench;
 
 /**
  * How long a case runs: a warm-up (a quarter of the measured time, so the JIT has compiled

@@ -1,4 +1,4 @@
-package io.jivykis.internal.bench;
+package io.jivykis.tools.bench;
 
 import java.util.LinkedHashMap;
 import java.util.Locale;

@@ -1,16 +1,16 @@
-package io.jivykis.internal.bench;
+package io.jivykis.tools.bench;
 
 import io.jivykis.ChildProcess;
 import io.jivykis.ChildProcessBuilder;
 import io.jivykis.EventLoop;
 import io.jivykis.EventRaw;
 import io.jivykis.Poster;
-import io.jivykis.internal.JavaCommand;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -54,8 +54,7 @@ final class XprocBench {
         Path socket = directory.resolve("pong.sock");
         try (EventLoop loop = EventLoop.open()) {
             XprocBench bench = new XprocBench(loop, impl);
-            List<String> command = impl.withBackend(() -> JavaCommand.forMain(
-                    List.of("-Xmx64m", "-XX:+UseSerialGC"), XprocChild.class, socket.toString()));
+            List<String> command = impl.withBackend(() -> childCommand(socket));
             ChildProcess child = new ChildProcessBuilder(command).pass(bench.ping, "PING").start();
             try {
                 bench.pong = connect(socket, child);
@@ -76,6 +75,27 @@ final class XprocBench {
             Files.deleteIfExists(socket);
             Files.deleteIfExists(directory);
         }
+    }
+
+    /**
+     * {@code java -Xmx64m -XX:+UseSerialGC -cp <this class path> --enable-native-access=ALL-UNNAMED
+     * [-Djivykis.backend=...] XprocChild SOCKET}: the same java executable and class path as
+     * this JVM, and the backend in force now, so the child's event is of the impl measured.
+     */
+    private static List<String> childCommand(Path socket) {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java"));
+        command.addAll(List.of("-Xmx64m", "-XX:+UseSerialGC"));
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add("--enable-native-access=ALL-UNNAMED");
+        String backend = System.getProperty(Impl.BACKEND_PROPERTY);
+        if (backend != null) {
+            command.add("-D" + Impl.BACKEND_PROPERTY + "=" + backend);
+        }
+        command.add(XprocChild.class.getName());
+        command.add(socket.toString());
+        return command;
     }
 
     /** Connects once the child has opened its offer (a JVM takes a moment to start). */

@@ -1,4 +1,4 @@
-package io.jivykis.internal.bench;
+package io.jivykis.tools.bench;
 
 /**
  * alloc: bytes allocated in steady state, counted per thread by the JVM. A posting thread

@@ -1,7 +1,6 @@
-package io.jivykis.internal.bench;
+package io.jivykis.tools.bench;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
+import java.lang.invoke.MethodHandle;
 
 /**
  * The calling thread's CPU time (user and system). On a machine shared with other work, a
@@ -9,14 +8,20 @@ import java.lang.management.ThreadMXBean;
  * for a CPU, which wall-clock time includes.
  */
 final class ThreadClock {
-    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-    private static final boolean SUPPORTED = THREADS.isCurrentThreadCpuTimeSupported();
+    private static final MethodHandle CPU_NANOS = ManagementHandles.currentThreadCpuTime();
 
     private ThreadClock() {}
 
     /** Nanoseconds of CPU the calling thread has used, or -1 when the JVM cannot tell. */
     static long cpuNanos() {
-        return SUPPORTED ? THREADS.getCurrentThreadCpuTime() : -1;
+        if (CPU_NANOS == null) {
+            return -1;
+        }
+        try {
+            return (long) CPU_NANOS.invokeExact();
+        } catch (Throwable e) {
+            throw new IllegalStateException("reading the thread's CPU time failed", e);
+        }
     }
 
     /** CPU nanoseconds per op between two readings, or 0 when unknown. */

@@ -1,4 +1,4 @@
-package io.jivykis.internal.bench;
+package io.jivykis.tools.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

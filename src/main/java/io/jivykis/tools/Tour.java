@@ -1,4 +1,4 @@
-package io.jivykis.internal.cli;
+package io.jivykis.tools;
 
 import io.jivykis.ChildProcess;
 import io.jivykis.ChildProcessBuilder;
@@ -7,7 +7,6 @@ import io.jivykis.EventRaw;
 import io.jivykis.SignalHandler;
 import io.jivykis.Signals;
 import io.jivykis.Timer;
-import io.jivykis.internal.SignalNative;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
@@ -142,10 +141,9 @@ final class Tour {
         });
         usr1[0].register();
         say("registered a SignalHandler for SIGUSR1: a native handler now writes its descriptor");
-        int pid = (int) ProcessHandle.current().pid();
         Thread killer = new Thread(() -> {
             killedAt.set(System.nanoTime());
-            SignalNative.kill(pid, Signals.SIGUSR1);
+            Signals.sendToThisProcess(Signals.SIGUSR1);
         }, "killer");
         killer.start();
         loop.run();

@@ -1,4 +1,4 @@
-package io.jivykis.internal.cli;
+package io.jivykis.tools;
 
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -20,7 +20,7 @@ public final class Main {
                 Tour.run(System.out);
                 break;
             case "bench":
-                int status = io.jivykis.internal.bench.BenchCommand.run(rest, System.out, System.err);
+                int status = io.jivykis.tools.bench.BenchCommand.run(rest, System.out, System.err);
                 if (status != 0) {
                     System.exit(status);
                 }

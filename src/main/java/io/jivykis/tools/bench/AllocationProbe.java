@@ -1,6 +1,6 @@
-package io.jivykis.internal.bench;
+package io.jivykis.tools.bench;
 
-import java.lang.management.ManagementFactory;
+import java.lang.invoke.MethodHandle;
 
 /**
  * Bytes allocated by a thread, from {@code com.sun.management.ThreadMXBean}: the JVM counts
@@ -8,31 +8,26 @@ import java.lang.management.ManagementFactory;
  * allocates nothing shows 0.
  */
 final class AllocationProbe {
-    private static final com.sun.management.ThreadMXBean THREADS = threads();
+    private static final MethodHandle ALLOCATED = ManagementHandles.currentThreadAllocatedBytes();
 
     private long bytes;
     private long ops;
 
-    private static com.sun.management.ThreadMXBean threads() {
-        java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
-        if (bean instanceof com.sun.management.ThreadMXBean) {
-            com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) bean;
-            if (threads.isThreadAllocatedMemorySupported()) {
-                threads.setThreadAllocatedMemoryEnabled(true);
-                return threads;
-            }
-        }
-        return null;
-    }
-
     /** Whether this JVM counts allocated bytes per thread. */
     static boolean supported() {
-        return THREADS != null;
+        return ALLOCATED != null;
     }
 
     /** The bytes the calling thread has allocated so far (0 when not supported). */
     static long currentThreadBytes() {
-        return THREADS == null ? 0 : THREADS.getThreadAllocatedBytes(Thread.currentThread().getId());
+        if (ALLOCATED == null) {
+            return 0;
+        }
+        try {
+            return (long) ALLOCATED.invokeExact();
+        } catch (Throwable e) {
+            throw new IllegalStateException("reading the thread's allocated bytes failed", e);
+        }
     }
 
     /** Adds {@code bytes} allocated over {@code ops} operations. */

@@ -1,4 +1,4 @@
-package io.jivykis.internal.bench;
+package io.jivykis.tools.bench;
 
 import io.jivykis.EventLoop;
 import java.util.concurrent.CompletableFuture;

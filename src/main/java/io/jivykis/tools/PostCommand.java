@@ -1,4 +1,4 @@
-package io.jivykis.internal.cli;
+package io.jivykis.tools;
 
 import io.jivykis.Poster;
 import java.io.PrintStream;

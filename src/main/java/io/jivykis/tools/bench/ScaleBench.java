@@ -1,19 +1,17 @@
-package io.jivykis.internal.bench;
+package io.jivykis.tools.bench;
 
 import io.jivykis.EventLoop;
 import io.jivykis.EventRaw;
-import io.jivykis.internal.Errors;
-import io.jivykis.internal.Native;
-import io.jivykis.internal.ResourceLimitNative;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
+import io.jivykis.Poster;
+import java.io.IOException;
 
 /**
  * scale: N registered EventRaws in one loop; each handler posts a randomly chosen object, so
  * the loop keeps dispatching across the whole set. ops = handler calls, with in-process
  * posts ({@code EventRaw.post()} on the loop thread). The extra {@code fd_ns_per_op} is the
- * same chain with foreign posts instead: each handler writes the next object's descriptor,
- * as another process would, so every call goes through epoll_wait and a drain. Also measured: the
+ * same chain with foreign posts instead: each handler posts the next object through a
+ * {@link Poster} connected to it as another process would ({@link OfferedPosters}), which
+ * writes its descriptor, so every call goes through epoll_wait and a drain. Also measured: the
  * time to register and unregister one object, and the heap each registered object retains
  * (the object, its registration and descriptor record, its slot in the loop's table; the
  * handler is shared, as it is the user's, not the library's).
@@ -27,9 +25,8 @@ final class ScaleBench {
     private long calls;
     private long deadline;
     private long random = 0x9E3779B97F4A7C15L;
-    /** The descriptors to write in foreign-post mode, else null. */
-    private int[] descriptors;
-    private boolean pipes;
+    /** The posters to post through in foreign-post mode, else null. */
+    private Poster[] posters;
 
     private ScaleBench(EventLoop loop, int count) {
         this.loop = loop;
@@ -48,11 +45,10 @@ final class ScaleBench {
         x ^= x << 17;
         random = x;
         int next = (int) ((x >>> 1) % events.length);
-        if (descriptors == null) {
+        if (posters == null) {
             events[next].post();
         } else {
-            int rc = pipes ? Native.pipePost(descriptors[next]) : Native.eventfdPost(descriptors[next]);
-            Errors.check("write(" + descriptors[next] + ")", rc);
+            posters[next].post();
         }
     }
 
@@ -65,30 +61,29 @@ final class ScaleBench {
     }
 
     /**
-     * The number of objects to register for {@code wanted}: all of them when RLIMIT_NOFILE
-     * allows (the soft limit is raised to the hard one, and past it where permitted), else the
-     * largest whole thousand that fits, with a note saying so.
+     * The number of objects to register for {@code wanted}: all of them when the descriptor
+     * limit allows, else the largest whole thousand that fits, with a note saying so. Each
+     * object holds its own descriptors and those of the poster connected to it.
      */
     static int fit(Impl impl, int wanted, java.util.function.Consumer<String> note) {
-        int perObject = impl == Impl.JIVYKIS_PIPE ? 2 : 1;
-        long reserve = 512; // the JVM's own descriptors, the loop's, and the raw programs' pipes
-        long limit = ResourceLimitNative.raiseNofile(wanted * (long) perObject + reserve);
+        int perObject = impl == Impl.JIVYKIS_PIPE ? 3 : 2;
+        long reserve = 512; // the JVM's own descriptors, the loop's, the offers', the raw programs' pipes
+        long limit = DescriptorLimit.soft();
         if (limit >= wanted * (long) perObject + reserve) {
             return wanted;
         }
         int fits = (int) Math.max(1, (limit - reserve) / perObject / 1_000 * 1_000);
         note.accept("scale " + impl.label() + ": " + wanted + " objects need " + (wanted * (long) perObject + reserve)
-                + " descriptors but RLIMIT_NOFILE's hard limit is " + limit
-                + " and may not be raised here (no CAP_SYS_RESOURCE); measuring " + fits + " objects instead");
+                + " descriptors but this process may open " + limit + " (RLIMIT_NOFILE); measuring " + fits
+                + " objects instead");
         return fits;
     }
 
-    static BenchResult run(Impl impl, Timing timing, int count) {
-        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    static BenchResult run(Impl impl, Timing timing, int count) throws IOException, InterruptedException {
         try (EventLoop loop = EventLoop.open()) {
             warmUpRegistration(impl, Math.min(count, 2_000));
             ScaleBench bench = new ScaleBench(loop, count);
-            long heapBefore = settledHeap(memory);
+            long heapBefore = settledHeap();
             // Each object is made and registered in turn, as an application would.
             Runnable handler = bench::handle;
             long registerStart = System.nanoTime();
@@ -97,7 +92,7 @@ final class ScaleBench {
                 impl.register(bench.events[i]);
             }
             long registerNanos = System.nanoTime() - registerStart;
-            long heapPerObject = (settledHeap(memory) - heapBefore) / count;
+            long heapPerObject = (settledHeap() - heapBefore) / count;
 
             bench.runFor(timing.warmupNanos());
             long startCpu = ThreadClock.cpuNanos();
@@ -108,17 +103,20 @@ final class ScaleBench {
 
             // The same chain through the descriptors, for half the time (each call is a
             // write, an epoll_wait and a read, so fewer calls are needed to measure it).
-            bench.descriptors = new int[count];
-            for (int i = 0; i < count; i++) {
-                bench.descriptors[i] = bench.events[i].fd();
+            bench.posters = OfferedPosters.connect(loop, bench.events);
+            long fdOps;
+            long fdElapsed;
+            double fdCpuPerOp;
+            try {
+                bench.runFor(timing.warmupNanos() / 2);
+                long fdStartCpu = ThreadClock.cpuNanos();
+                long fdStart = System.nanoTime();
+                fdOps = bench.runFor(timing.measureNanos() / 2);
+                fdElapsed = System.nanoTime() - fdStart;
+                fdCpuPerOp = ThreadClock.perOp(fdStartCpu, ThreadClock.cpuNanos(), fdOps);
+            } finally {
+                OfferedPosters.close(bench.posters);
             }
-            bench.pipes = impl == Impl.JIVYKIS_PIPE;
-            bench.runFor(timing.warmupNanos() / 2);
-            long fdStartCpu = ThreadClock.cpuNanos();
-            long fdStart = System.nanoTime();
-            long fdOps = bench.runFor(timing.measureNanos() / 2);
-            long fdElapsed = System.nanoTime() - fdStart;
-            double fdCpuPerOp = ThreadClock.perOp(fdStartCpu, ThreadClock.cpuNanos(), fdOps);
 
             long unregisterStart = System.nanoTime();
             for (EventRaw event : bench.events) {
@@ -153,11 +151,12 @@ final class ScaleBench {
     }
 
     /** Heap in use after full collections, so only reachable objects count. */
-    private static long settledHeap(MemoryMXBean memory) {
+    private static long settledHeap() {
+        Runtime runtime = Runtime.getRuntime();
         long used = Long.MAX_VALUE;
         for (int i = 0; i < 3; i++) {
             System.gc();
-            used = Math.min(used, memory.getHeapMemoryUsage().getUsed());
+            used = Math.min(used, runtime.totalMemory() - runtime.freeMemory());
         }
         return used;
     }

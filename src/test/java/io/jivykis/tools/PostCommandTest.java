@@ -1,4 +1,4 @@
-package io.jivykis.internal.cli;
+package io.jivykis.tools;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
