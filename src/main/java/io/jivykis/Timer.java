@@ -1,5 +1,6 @@
 package io.jivykis;
 
+import io.jivykis.internal.Deadlines;
 import io.jivykis.internal.Loop;
 import io.jivykis.internal.Source;
 import java.time.Duration;
@@ -30,7 +31,7 @@ import java.util.Objects;
  */
 public final class Timer {
     /** Durations are capped here (about 73 years) so deadline differences cannot overflow. */
-    private static final long MAX_DELAY_NANOS = Long.MAX_VALUE >> 2;
+    private static final long MAX_DELAY_NANOS = Deadlines.MAX_NANOS;
 
     private final Runnable handler;
     /** The deadline on the System.nanoTime() clock; meaningful once {@link #hasDeadline} is set. */

@@ -3,6 +3,7 @@ package io.jivykis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jivykis.internal.SignalDisposition;
 import io.jivykis.internal.SignalNative;
 import java.util.Map;
 import java.util.TreeMap;
@@ -41,18 +42,13 @@ final class SignalTesting {
 
     /** The current disposition of a signal, as a word for messages. */
     static String disposition(int signum) {
-        switch (SignalNative.disposition(signum)) {
-            case SignalNative.DISPOSITION_DEFAULT:
-                return "default";
-            case SignalNative.DISPOSITION_IGNORE:
-                return "ignore";
-            case SignalNative.DISPOSITION_JIVYKIS:
-                return "jivykis";
-            case SignalNative.DISPOSITION_OTHER:
-                return "other";
-            default:
-                return "error";
-        }
+        // Not a switch: the codes come from the shim at run time, so they are not compile-time constants.
+        int d = SignalNative.disposition(signum);
+        return d == SignalDisposition.DEFAULT ? "default"
+                : d == SignalDisposition.IGNORE ? "ignore"
+                : d == SignalDisposition.JIVYKIS ? "jivykis"
+                : d == SignalDisposition.OTHER ? "other"
+                : "error";
     }
 
     /** Runs {@code body} with {@code jivykis.backend} set to {@code backend}, then restores it. */

@@ -54,12 +54,6 @@ public final class Epoll {
                 Native.epollCtl(fd, Linux.EPOLL_CTL_ADD, target, flags, token));
     }
 
-    /** epoll_ctl(MOD). */
-    public void modify(int target, int flags, long token) {
-        Errors.check("epoll_ctl(MOD, fd " + target + ")",
-                Native.epollCtl(fd, Linux.EPOLL_CTL_MOD, target, flags, token));
-    }
-
     /** epoll_ctl(DEL). */
     public void delete(int target) {
         Errors.check("epoll_ctl(DEL, fd " + target + ")",
