@@ -26,8 +26,22 @@ int jivykis_post(int fd);
 
 /*
  * Descriptors handed to another process. A process started by ChildProcessBuilder finds each
- * descriptor it was passed announced in its environment as JIVYKIS_FD_<NAME>=<backend>:<fd>,
- * for example JIVYKIS_FD_WAKE=eventfd:3 (backend "eventfd" or "pipe").
+ * descriptor it was passed announced in its environment as JIVYKIS_FD_<NAME>=<kind>:<fd>,
+ * for example JIVYKIS_FD_WAKE=eventfd:3.
+ *
+ * The rules, applied by one implementation that the C post library, the jivykis-post tool,
+ * io.jivykis.Poster.inherited and `java -jar jivykis.jar post` all share:
+ *   - NAME is one or more of A-Z, 0-9 and '_', of any length;
+ *   - kind is exactly "eventfd" or "pipe" (lower case);
+ *   - fd is the descriptor number in decimal: ASCII digits only (leading zeros allowed),
+ *     no sign, no white space before or after, at most INT_MAX; nothing follows it;
+ *   - fd is not 0, 1 or 2: standard input, output and error are never an event's
+ *     descriptor (ChildProcessBuilder passes events from 3 up);
+ *   - the descriptor is open, of the announced kind, and open for writing. An eventfd is
+ *     the anonymous inode /proc/self/fd names "anon_inode:[eventfd]" (without /proc, any
+ *     anonymous inode passes this test); a pipe is any FIFO (fstat S_ISFIFO), a named FIFO
+ *     included, and must be its write end.
+ * Anything else is refused; nothing is ever written to a refused descriptor.
  *
  * When the receiver is gone (its EventRaw unregistered, or its process exited), a post to an
  * eventfd still succeeds (the kernel keeps the counter while this process holds it, and
@@ -37,15 +51,15 @@ int jivykis_post(int fd);
  */
 
 /*
- * The descriptor announced as JIVYKIS_FD_<name>, after checking that the variable is set and
- * well formed, that the descriptor is open for writing, and that it is of the announced kind
- * (an eventfd, or the write end of a pipe). Parse once, then post with jivykis_post(fd).
- * Not async-signal-safe (it reads the environment); call it before installing handlers.
+ * The descriptor announced as JIVYKIS_FD_<name>, after checking it by the rules above.
+ * Parse once, then post with jivykis_post(fd). Not async-signal-safe (it reads the
+ * environment); call it before installing handlers. errno is left as it was.
  *
  * Returns the descriptor, or a negative errno: -EINVAL for a name that is not [A-Z0-9_]+ or
- * a malformed value, -ENOENT when the variable is not set, -EBADF when the descriptor is not
- * open (or not open for writing), -ENOTSUP when it is not the announced kind.
- * jivykis_inherited_error() turns each into a sentence for the user.
+ * a malformed value, -ENOENT when the variable is not set, -ERANGE when it names descriptor
+ * 0, 1 or 2, -EBADF when the descriptor is not open (or not open for writing), -ENOTSUP
+ * when it is not the announced kind. jivykis_inherited_error() turns each into a sentence
+ * for the user.
  */
 int jivykis_inherited(const char *name);
 

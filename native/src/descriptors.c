@@ -66,13 +66,14 @@ static jint pipe_post(JNIEnv *env, jclass cls, jint fd)
 }
 
 /*
- * One read of up to 4096 bytes from a pipe's read end; returns the count or a negative
- * errno. A short count means the pipe is empty now, so Java calls again only after a full one.
+ * One read of up to JIVYKIS_PIPE_DRAIN_BYTES from a pipe's read end; returns the count or a
+ * negative errno. A short count means the pipe is empty now, so Java calls again only after a
+ * full one (Java reads the size as the constant PIPE_DRAIN_BYTES).
  */
 static jint pipe_drain(JNIEnv *env, jclass cls, jint fd)
 {
 	(void)env; (void)cls;
-	char buf[4096];
+	char buf[JIVYKIS_PIPE_DRAIN_BYTES];
 	ssize_t n;
 	do {
 		n = read(fd, buf, sizeof(buf));

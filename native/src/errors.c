@@ -1,6 +1,7 @@
 /*
- * errno text and the C constants Java needs (errno values, epoll flags, struct layout),
- * read from the system headers at run time rather than guessed in Java.
+ * errno text and the C constants Java needs (errno values, epoll flags, struct layout, and
+ * the shim's own codes and buffer sizes), read from the headers at run time rather than
+ * guessed, or written a second time, in Java.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -10,7 +11,9 @@
 #include <string.h>
 #include <sys/epoll.h>
 
+#include "announcement.h"
 #include "shim.h"
+#include "signal_table.h"
 
 #define CONSTANT(name) { #name, (long long)(name) }
 
@@ -26,12 +29,17 @@ static const struct {
 	CONSTANT(ECHILD), CONSTANT(ETIMEDOUT), CONSTANT(ECONNREFUSED), CONSTANT(EADDRINUSE),
 	CONSTANT(ENAMETOOLONG), CONSTANT(EACCES), CONSTANT(EPROTO), CONSTANT(ENOTDIR),
 	CONSTANT(ESRCH), CONSTANT(ENOTSOCK), CONSTANT(ECONNABORTED),
-	CONSTANT(ELOOP),
+	CONSTANT(ELOOP), CONSTANT(ERANGE), CONSTANT(ENOTSUP),
 	CONSTANT(EPOLLIN), CONSTANT(EPOLLOUT), CONSTANT(EPOLLERR), CONSTANT(EPOLLHUP),
 	CONSTANT(EPOLLRDHUP), CONSTANT(EPOLLET), CONSTANT(EPOLLONESHOT),
 	CONSTANT(EPOLL_CTL_ADD), CONSTANT(EPOLL_CTL_MOD), CONSTANT(EPOLL_CTL_DEL),
 	{ "EPOLL_EVENT_SIZE", (long long)sizeof(struct epoll_event) },
 	{ "EPOLL_EVENT_DATA_OFFSET", (long long)offsetof(struct epoll_event, data) },
+	/* The shim's own: announced descriptor kinds, signal dispositions, the pipe drain size. */
+	CONSTANT(JIVYKIS_KIND_EVENTFD), CONSTANT(JIVYKIS_KIND_PIPE), CONSTANT(JIVYKIS_KIND_ANY),
+	CONSTANT(JIVYKIS_DISPOSITION_DEFAULT), CONSTANT(JIVYKIS_DISPOSITION_IGNORE),
+	CONSTANT(JIVYKIS_DISPOSITION_JIVYKIS), CONSTANT(JIVYKIS_DISPOSITION_OTHER),
+	CONSTANT(JIVYKIS_PIPE_DRAIN_BYTES),
 	/* Signals (SIGRTMIN and SIGRTMAX are computed at run time: SignalNative has them). */
 	CONSTANT(SIGHUP), CONSTANT(SIGINT), CONSTANT(SIGQUIT), CONSTANT(SIGILL), CONSTANT(SIGTRAP),
 	CONSTANT(SIGABRT), CONSTANT(SIGBUS), CONSTANT(SIGFPE), CONSTANT(SIGKILL), CONSTANT(SIGUSR1),

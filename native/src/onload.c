@@ -24,7 +24,8 @@ JNIEXPORT jint JNI_OnLoad(JavaVM *vm, void *reserved)
 	JNIEnv *env;
 	if ((*vm)->GetEnv(vm, (void **)&env, JNI_VERSION_10) != JNI_OK)
 		return JNI_ERR;
-	if (jivykis_register_descriptors(env) != JNI_OK ||
+	if (jivykis_register_announcement(env) != JNI_OK ||
+	    jivykis_register_descriptors(env) != JNI_OK ||
 	    jivykis_register_epoll(env) != JNI_OK ||
 	    jivykis_register_errors(env) != JNI_OK ||
 	    jivykis_register_spawn(env) != JNI_OK ||

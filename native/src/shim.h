@@ -15,11 +15,15 @@
 #define JIVYKIS_NATIVE_CLASS "io/jivykis/internal/Native"
 #define ARRAY_LENGTH(a) ((jint)(sizeof(a) / sizeof((a)[0])))
 
+/* The most one pipe drain reads; Java reads again only after a read this size. */
+#define JIVYKIS_PIPE_DRAIN_BYTES 4096
+
 /* Binds `count` methods on the class `class_name`; returns JNI_OK or JNI_ERR. */
 JIVYKIS_HIDDEN int jivykis_bind(JNIEnv *env, const char *class_name,
 				const JNINativeMethod *methods, jint count);
 
 /* One registration function per concern; each returns JNI_OK or JNI_ERR. */
+JIVYKIS_HIDDEN int jivykis_register_announcement(JNIEnv *env);
 JIVYKIS_HIDDEN int jivykis_register_descriptors(JNIEnv *env);
 JIVYKIS_HIDDEN int jivykis_register_epoll(JNIEnv *env);
 JIVYKIS_HIDDEN int jivykis_register_errors(JNIEnv *env);

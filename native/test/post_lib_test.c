@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/stat.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -34,7 +35,7 @@ static int failures;
 
 static void announce(const char *name, const char *value)
 {
-	char variable[64];
+	char variable[400];
 	snprintf(variable, sizeof(variable), "JIVYKIS_FD_%s", name);
 	setenv(variable, value, 1);
 }
@@ -52,11 +53,53 @@ static void test_inherited(void)
 	CHECK(jivykis_inherited(NULL) == -EINVAL, "a null name");
 	CHECK(jivykis_inherited("T_UNSET") == -ENOENT, "an unset variable");
 	const char *malformed[] = { "", "3", "eventfd", "eventfd:", "eventfd:x", "socket:3", "pipe:-1",
-				    "eventfd:3 ", "eventfd:99999999999" };
+				    "eventfd:3 ", "eventfd:99999999999", "eventfd:+3", "eventfd: 3", " eventfd:3",
+				    "EVENTFD:3", "eventfd:2147483648", "pipe:3:", "pipe:0x3", "eventfd:3\n" };
 	for (size_t i = 0; i < sizeof(malformed) / sizeof(malformed[0]); i++) {
 		announce("T_BAD", malformed[i]);
 		CHECK(jivykis_inherited("T_BAD") == -EINVAL, "malformed value \"%s\"", malformed[i]);
 	}
+	/* Standard input, output and error are refused by number, whatever they are now. */
+	const char *stdio[] = { "eventfd:0", "pipe:1", "pipe:2", "eventfd:00", "pipe:0001" };
+	for (size_t i = 0; i < sizeof(stdio) / sizeof(stdio[0]); i++) {
+		announce("T_STDIO", stdio[i]);
+		CHECK(jivykis_inherited("T_STDIO") == -ERANGE, "standard stream \"%s\"", stdio[i]);
+	}
+	CHECK(strstr(jivykis_inherited_error(-ERANGE), "standard input, output or error") != NULL,
+	      "the stdio refusal is explained");
+
+	/*
+	 * Where the C and Java parsers used to disagree, both now follow jivykis.h: a number
+	 * with leading zeros is still decimal, and a name has no length limit.
+	 */
+	snprintf(value, sizeof(value), "eventfd:0000000000%d", efd);
+	announce("T_ZEROS", value);
+	CHECK(jivykis_inherited("T_ZEROS") == efd, "leading zeros (\"%s\")", value);
+	char long_name[301];
+	memset(long_name, 'L', sizeof(long_name) - 1);
+	long_name[sizeof(long_name) - 1] = '\0';
+	snprintf(value, sizeof(value), "eventfd:%d", efd);
+	announce(long_name, value);
+	CHECK(jivykis_inherited(long_name) == efd, "a 300-character name");
+
+	/* A named FIFO is a pipe to the kernel, and to jivykis_post: announced as pipe, accepted. */
+	char fifo_dir[] = "/tmp/jivykis-fifo-XXXXXX";
+	char fifo[64];
+	if (mkdtemp(fifo_dir) == NULL)
+		exit(2);
+	snprintf(fifo, sizeof(fifo), "%s/fifo", fifo_dir);
+	int fifo_fd = mkfifo(fifo, 0600) == 0 ? open(fifo, O_RDWR | O_NONBLOCK | O_CLOEXEC) : -1;
+	CHECK(fifo_fd >= 0, "a FIFO to test with");
+	snprintf(value, sizeof(value), "pipe:%d", fifo_fd);
+	announce("T_FIFO", value);
+	CHECK(jivykis_inherited("T_FIFO") == fifo_fd, "a named FIFO announced as a pipe");
+	snprintf(value, sizeof(value), "eventfd:%d", fifo_fd);
+	announce("T_FIFO2", value);
+	CHECK(jivykis_inherited("T_FIFO2") == -ENOTSUP, "a named FIFO announced as an eventfd");
+	close(fifo_fd);
+	unlink(fifo);
+	rmdir(fifo_dir);
+
 	announce("T_CLOSED", "eventfd:1000");
 	CHECK(jivykis_inherited("T_CLOSED") == -EBADF, "a descriptor that is not open");
 	snprintf(value, sizeof(value), "pipe:%d", pipefd[0]);

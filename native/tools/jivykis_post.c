@@ -58,10 +58,16 @@ int main(int argc, char **argv)
 	} else {
 		fd = jivykis_inherited(name);
 		if (fd < 0) {
-			char variable[256];
-			snprintf(variable, sizeof(variable), "JIVYKIS_FD_%s", name);
-			const char *value = getenv(variable);
-			fprintf(stderr, "jivykis-post: %s%s%s: %s\n", variable, value ? "=" : "",
+			/* Sized to the name: no buffer limits its length, as none limits the rule. */
+			size_t size = strlen("JIVYKIS_FD_") + strlen(name) + 1;
+			char *variable = malloc(size);
+			const char *value = NULL;
+			if (variable != NULL) {
+				snprintf(variable, size, "JIVYKIS_FD_%s", name);
+				value = getenv(variable);
+				free(variable);
+			}
+			fprintf(stderr, "jivykis-post: JIVYKIS_FD_%s%s%s: %s\n", name, value ? "=" : "",
 				value ? value : "", jivykis_inherited_error(fd));
 			return 1;
 		}

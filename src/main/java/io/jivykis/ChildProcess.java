@@ -2,7 +2,7 @@ package io.jivykis;
 
 import io.jivykis.internal.Errors;
 import io.jivykis.internal.Linux;
-import io.jivykis.internal.SpawnNative;
+import io.jivykis.internal.Spawn;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -46,10 +46,10 @@ public final class ChildProcess {
     }
 
     private void reap() {
-        int rc = SpawnNative.awaitExit(pid);
+        int rc = Spawn.awaitExit(pid);
         int status;
         synchronized (lock) {
-            status = rc < 0 ? rc : SpawnNative.reap(pid);
+            status = rc < 0 ? rc : Spawn.reap(pid);
             reaped = true;
         }
         if (status >= 0) {
@@ -148,7 +148,7 @@ public final class ChildProcess {
             if (reaped) {
                 return;
             }
-            int rc = forcibly ? SpawnNative.killForcibly(pid) : SpawnNative.terminate(pid);
+            int rc = Spawn.signal(pid, forcibly);
             Errors.check((forcibly ? "kill(SIGKILL, " : "kill(SIGTERM, ") + "child " + pid + ")", rc);
         }
     }

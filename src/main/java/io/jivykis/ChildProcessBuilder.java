@@ -1,21 +1,19 @@
 package io.jivykis;
 
+import io.jivykis.internal.Announcement;
+import io.jivykis.internal.CStrings;
 import io.jivykis.internal.Errors;
 import io.jivykis.internal.Linux;
 import io.jivykis.internal.Loop;
-import io.jivykis.internal.Native;
-import io.jivykis.internal.SpawnNative;
-import java.io.ByteArrayOutputStream;
+import io.jivykis.internal.Spawn;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -74,7 +72,7 @@ public final class ChildProcessBuilder {
             throw new IllegalArgumentException("the command is empty: give the program to run first");
         }
         for (String word : this.command) {
-            checkNoNul("command argument", word);
+            CStrings.checkNoNul("command argument", word);
         }
     }
 
@@ -87,7 +85,7 @@ public final class ChildProcessBuilder {
      */
     public ChildProcessBuilder pass(EventRaw event, String name) {
         Objects.requireNonNull(event, "event");
-        Poster.checkName(name);
+        Announcement.checkName(name);
         if (passed.containsKey(name)) {
             throw new IllegalArgumentException("an event is already passed as \"" + name + "\": each name announces one descriptor");
         }
@@ -132,7 +130,6 @@ public final class ChildProcessBuilder {
      *     program and the errno text, and nothing is left open
      */
     public ChildProcess start() {
-        Native.ensureLoaded();
         int[] fds = new int[passed.size()];
         Map<String, String> env = new HashMap<>();
         for (Map.Entry<String, String> e : environment.entrySet()) {
@@ -141,8 +138,8 @@ public final class ChildProcessBuilder {
             if (key.isEmpty() || key.indexOf('=') >= 0) {
                 throw new IllegalArgumentException("\"" + key + "\" is not a valid environment variable name");
             }
-            checkNoNul("environment variable " + key, key + value);
-            if (!key.startsWith(Poster.ENV_PREFIX)) {
+            CStrings.checkNoNul("environment variable " + key, key + value);
+            if (!key.startsWith(Announcement.PREFIX)) {
                 env.put(key, value);
             }
         }
@@ -156,17 +153,12 @@ public final class ChildProcessBuilder {
             }
             loop.checkOwner("ChildProcessBuilder.start() passing \"" + e.getKey() + "\"");
             fds[i] = event.fd();
-            env.put(Poster.ENV_PREFIX + e.getKey(),
-                    event.backend().name().toLowerCase(Locale.ROOT) + ":" + (3 + i));
+            env.put(Announcement.PREFIX + e.getKey(), Announcement.value(event.backend(), 3 + i));
             i++;
         }
-        Charset cs = Poster.jnuCharset();
         List<String> vars = new ArrayList<>();
         env.forEach((k, v) -> vars.add(k + "=" + v));
-        int pid = SpawnNative.spawn(cstring(command.get(0), cs), block(command, cs), command.size(),
-                block(vars, cs), vars.size(), fds, directory == null ? null : cstring(directory.toAbsolutePath().toString(), cs),
-                output == null ? null : cstring(output.toAbsolutePath().toString(), cs),
-                error == null ? null : cstring(error.toAbsolutePath().toString(), cs));
+        int pid = Spawn.start(command, vars, fds, directory, output, error);
         if (pid < 0) {
             throw new UncheckedIOException(new IOException(startFailure(-pid)));
         }
@@ -187,28 +179,5 @@ public final class ChildProcessBuilder {
             }
         }
         return what;
-    }
-
-    private static void checkNoNul(String what, String text) {
-        if (text.indexOf('\0') >= 0) {
-            throw new IllegalArgumentException(what + " contains a NUL character, which a C string cannot hold");
-        }
-    }
-
-    private static byte[] cstring(String text, Charset cs) {
-        byte[] bytes = text.getBytes(cs);
-        byte[] terminated = new byte[bytes.length + 1];
-        System.arraycopy(bytes, 0, terminated, 0, bytes.length);
-        return terminated;
-    }
-
-    /** The strings as C strings laid end to end. */
-    private static byte[] block(List<String> strings, Charset cs) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (String s : strings) {
-            out.writeBytes(s.getBytes(cs));
-            out.write(0);
-        }
-        return out.toByteArray();
     }
 }

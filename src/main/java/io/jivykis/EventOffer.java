@@ -3,8 +3,7 @@ package io.jivykis;
 import io.jivykis.internal.Errors;
 import io.jivykis.internal.Linux;
 import io.jivykis.internal.Loop;
-import io.jivykis.internal.Native;
-import io.jivykis.internal.OfferNative;
+import io.jivykis.internal.OfferSocket;
 import io.jivykis.internal.WatchedSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -82,42 +81,16 @@ public final class EventOffer implements AutoCloseable {
         Objects.requireNonNull(socket, "socket");
         Set<PosixFilePermission> mode = permissions.isEmpty()
                 ? EnumSet.noneOf(PosixFilePermission.class) : EnumSet.copyOf(permissions);
-        Native.ensureLoaded();
         Loop loop = event.registeredLoop();
         if (loop == null) {
             throw new IllegalStateException("EventOffer.open() with an event that is not registered: register it first");
         }
         loop.checkOwner("EventOffer.open()");
         Path path = socket.toAbsolutePath();
-        int fd = OfferNative.listen(path.toString().getBytes(Poster.jnuCharset()), modeBits(mode));
-        if (fd < 0) {
-            throw new UncheckedIOException(new IOException("cannot offer an event at " + path + ": "
-                    + Errors.describe(-fd) + listenAdvice(-fd, path)));
-        }
+        int fd = OfferSocket.listen(path, mode);
         Listener listener = new Listener(loop, event, path, fd);
         listener.start();
         return new EventOffer(listener);
-    }
-
-    private static String listenAdvice(int errno, Path path) {
-        if (errno == Linux.EADDRINUSE) {
-            return ": a file already exists there (a stale socket from a process that died?); remove it or choose another path";
-        }
-        if (errno == Linux.ENAMETOOLONG) {
-            return ": a Unix socket path holds at most 107 bytes; choose a shorter one";
-        }
-        if (errno == Linux.ENOENT) {
-            return ": the directory " + path.getParent() + " does not exist";
-        }
-        return "";
-    }
-
-    private static int modeBits(Set<PosixFilePermission> mode) {
-        int bits = 0;
-        for (PosixFilePermission p : mode) {
-            bits |= 1 << (8 - p.ordinal()); // OWNER_READ is 0400 ... OTHERS_EXECUTE is 0001
-        }
-        return bits;
     }
 
     /** The socket's path (absolute). */
@@ -180,36 +153,24 @@ public final class EventOffer implements AutoCloseable {
 
         @Override
         protected void ready(int epollFlags) {
-            for (;;) {
-                int conn = OfferNative.accept(fd);
-                if (conn == -Linux.EAGAIN) {
-                    return; // nobody else waiting
-                }
-                if (conn == -Linux.ECONNABORTED || conn == -Linux.EPROTO) {
-                    continue; // that peer gave up; serve the next one
-                }
-                if (conn < 0) {
-                    // EMFILE and the like would make the level-triggered socket fire again at
-                    // once, forever: report it from run() instead of spinning.
-                    throw Errors.failure("accept(event offer " + path + ")", -conn);
-                }
+            for (int conn; (conn = OfferSocket.accept(fd, path)) >= 0;) {
                 try {
                     // Read at each connection, on the loop thread that alone can unregister
                     // the event: the descriptor sent is open and the event's own. If the event
                     // was re-registered in another thread's loop, it is not sent at all.
                     int eventFd = event.registeredLoop() == loop ? event.fd() : -1;
-                    if (eventFd >= 0 && OfferNative.send(conn, eventFd, event.backend() == Backend.PIPE) == 0) {
+                    if (eventFd >= 0 && OfferSocket.send(conn, eventFd, event.backend())) {
                         handedOut++;
                     }
                 } finally {
-                    Native.close(conn);
+                    OfferSocket.close(conn);
                 }
             }
         }
 
         @Override
         protected void unwatched() {
-            Native.close(fd);
+            OfferSocket.close(fd);
             try {
                 Files.deleteIfExists(path);
             } catch (IOException e) {

@@ -1,21 +1,18 @@
 package io.jivykis;
 
-import io.jivykis.internal.DescriptorKind;
+import io.jivykis.internal.Announcement;
 import io.jivykis.internal.Errors;
+import io.jivykis.internal.EventDescriptor;
 import io.jivykis.internal.Linux;
-import io.jivykis.internal.Native;
-import io.jivykis.internal.OfferNative;
-import java.io.IOException;
+import io.jivykis.internal.OfferSocket;
+import io.jivykis.internal.PostTarget;
+import io.jivykis.internal.WriterGate;
 import java.io.UncheckedIOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 
 /**
  * Posts, from another process, to an {@link EventRaw} registered elsewhere: the handle a
@@ -24,7 +21,9 @@ import java.util.regex.Pattern;
  * <p>A process gets one of two ways:
  * <ul>
  * <li>{@link #inherited(String)} in a process started by {@link ChildProcessBuilder}, which
- *     announces each passed event in the environment as {@code JIVYKIS_FD_<NAME>=<backend>:<fd>};
+ *     announces each passed event in the environment as {@code JIVYKIS_FD_<NAME>=<backend>:<fd>}
+ *     (the rules for names and values are stated once, in the C header {@code jivykis.h}, and
+ *     applied by the same code for Java, the C API and the {@code jivykis-post} tool);
  * <li>{@link #connect(Path)} to a Unix socket where the event's owner offers it
  *     ({@link EventOffer}).
  * </ul>
@@ -41,12 +40,6 @@ import java.util.regex.Pattern;
  * the C library blocks it around the write). No post ever blocks.
  */
 public final class Poster implements AutoCloseable {
-    /** The prefix of the environment variables that announce passed descriptors. */
-    static final String ENV_PREFIX = "JIVYKIS_FD_";
-    private static final Pattern NAME = Pattern.compile("[A-Z0-9_]+");
-    private static final Pattern VALUE = Pattern.compile("(eventfd|pipe):([0-9]{1,9})");
-    private static final int CLOSED_BIT = Integer.MIN_VALUE;
-    private static final VarHandle USERS;
     /** Inherited descriptor numbers held by an open Poster: a second one would close it under the first. */
     private static final Set<Integer> CLAIMED = ConcurrentHashMap.newKeySet();
     /**
@@ -55,55 +48,47 @@ public final class Poster implements AutoCloseable {
      */
     private static final Set<String> TAKEN_NAMES = ConcurrentHashMap.newKeySet();
 
-    static {
-        try {
-            USERS = MethodHandles.lookup().findVarHandle(Poster.class, "users", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
     private final int fd;
     private final Backend backend;
     private final String origin;
     private final boolean claimed;
 
-    /**
-     * Posts in flight, plus CLOSED_BIT once closed. close() sets the bit and waits for the
-     * count to drain before closing the descriptor, so no post writes to a number the kernel
-     * may have given to another file.
-     */
-    @SuppressWarnings("unused") // accessed through USERS
-    private volatile int users;
+    /** Keeps posts off the descriptor once close() has begun (close waits for those in flight). */
+    private final WriterGate gate = new WriterGate();
 
-    private Poster(int fd, Backend backend, String origin, boolean claimed) {
-        this.fd = fd;
-        this.backend = backend;
-        this.origin = origin;
+    private Poster(PostTarget target, boolean claimed) {
+        this.fd = target.fd();
+        this.backend = target.backend();
+        this.origin = target.origin();
         this.claimed = claimed;
     }
 
     /**
      * The poster for the event this process was passed under {@code name}, read from the
-     * environment variable {@code JIVYKIS_FD_<name>}. The descriptor is checked: it must be
-     * open, writable, and of the announced kind (an eventfd, or a pipe's write end).
+     * environment variable {@code JIVYKIS_FD_<name>}. The value must follow the rules stated in
+     * {@code jivykis.h} (exactly {@code eventfd:<fd>} or {@code pipe:<fd>}, the number in
+     * decimal digits, never 0, 1 or 2), and the descriptor is checked: it must be open,
+     * writable, and of the announced kind (an eventfd, or a pipe's write end). The C function
+     * {@code jivykis_inherited()} and the {@code jivykis-post} tool apply the same rules with
+     * the same code, so they accept and refuse exactly the same values.
      *
      * <p>A name can be taken once per process: the poster owns the descriptor and closes it.
      *
      * @param name {@code [A-Z0-9_]+}, as given to {@link ChildProcessBuilder#pass(EventRaw, String)}
      * @throws IllegalArgumentException if the name is not {@code [A-Z0-9_]+}
-     * @throws IllegalStateException if the variable is missing or malformed, the descriptor is
-     *     not what it announces, or it is already taken; the message says which
+     * @throws IllegalStateException if the variable is missing or malformed, names a standard
+     *     stream, the descriptor is not what it announces, or it is already taken; the message
+     *     says which and what to do
      */
     public static Poster inherited(String name) {
-        checkName(name);
+        Announcement.checkName(name);
         if (!TAKEN_NAMES.add(name)) {
-            throw new IllegalStateException(ENV_PREFIX + name + " was already taken by Poster.inherited(\"" + name
+            throw new IllegalStateException(Announcement.PREFIX + name + " was already taken by Poster.inherited(\"" + name
                     + "\") in this process: share that Poster (once closed, its descriptor number may belong to"
                     + " another file)");
         }
         try {
-            return inherited(name, System.getenv(ENV_PREFIX + name));
+            return inherited(name, System.getenv(Announcement.PREFIX + name));
         } catch (RuntimeException e) {
             TAKEN_NAMES.remove(name);
             throw e;
@@ -112,37 +97,12 @@ public final class Poster implements AutoCloseable {
 
     /** {@link #inherited(String)} with the variable's value given (null: unset). */
     static Poster inherited(String name, String value) {
-        checkName(name);
-        String variable = ENV_PREFIX + name;
-        if (value == null) {
-            throw new IllegalStateException("environment variable " + variable + " is not set: this process was not"
-                    + " started with an event passed as \"" + name + "\" (ChildProcessBuilder.pass(event, \"" + name
-                    + "\") in the parent), or the name differs");
+        PostTarget target = Announcement.resolve(name, value);
+        if (!CLAIMED.add(target.fd())) {
+            throw new IllegalStateException(target.origin() + ": descriptor " + target.fd() + " is already taken by"
+                    + " another Poster in this process; share that one (each Poster closes its descriptor)");
         }
-        var matcher = VALUE.matcher(value);
-        if (!matcher.matches()) {
-            throw new IllegalStateException("environment variable " + variable + "=" + value
-                    + " is malformed: expected <backend>:<fd> with backend eventfd or pipe, e.g. eventfd:3");
-        }
-        Backend announced = matcher.group(1).equals("eventfd") ? Backend.EVENTFD : Backend.PIPE;
-        int fd = Integer.parseInt(matcher.group(2));
-        String origin = variable + "=" + value;
-        Native.ensureLoaded();
-        DescriptorKind.checkWritable(fd, announced, origin);
-        if (!CLAIMED.add(fd)) {
-            throw new IllegalStateException(origin + ": descriptor " + fd + " is already taken by another Poster"
-                    + " in this process; share that one (each Poster closes its descriptor)");
-        }
-        return new Poster(fd, announced, origin, true);
-    }
-
-    /** Throws unless {@code name} is {@code [A-Z0-9_]+}. */
-    static void checkName(String name) {
-        Objects.requireNonNull(name, "name");
-        if (!NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("\"" + name + "\" is not a valid event name: use upper-case letters,"
-                    + " digits and '_' ([A-Z0-9_]+), since it becomes part of the variable " + ENV_PREFIX + "<NAME>");
-        }
+        return new Poster(target, true);
     }
 
     /**
@@ -168,49 +128,7 @@ public final class Poster implements AutoCloseable {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive, not " + timeout);
         }
-        Native.ensureLoaded();
-        int millis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
-        byte[] path = socket.toString().getBytes(jnuCharset());
-        int fd = OfferNative.connect(path, millis);
-        if (fd < 0) {
-            throw new UncheckedIOException(new IOException("no event from the offer at " + socket + ": "
-                    + Errors.describe(-fd) + connectAdvice(-fd)));
-        }
-        String origin = "event offered at " + socket;
-        try {
-            return new Poster(fd, DescriptorKind.checkWritable(fd, null, origin), origin, false);
-        } catch (RuntimeException e) {
-            Native.close(fd);
-            throw e;
-        }
-    }
-
-    private static String connectAdvice(int errno) {
-        if (errno == Linux.ENOENT) {
-            return ": no socket exists at that path (is the owner's EventOffer open?)";
-        }
-        if (errno == Linux.ECONNREFUSED) {
-            return ": nobody offers there any more (the EventOffer was closed or its process exited)";
-        }
-        if (errno == Linux.EACCES) {
-            return ": the socket's file permissions exclude this user";
-        }
-        if (errno == Linux.ETIMEDOUT) {
-            return ": the owner did not answer in time (is its event loop running?)";
-        }
-        if (errno == Linux.EPROTO) {
-            return ": the owner sent no descriptor (its event is no longer registered)";
-        }
-        return "";
-    }
-
-    static Charset jnuCharset() {
-        String name = System.getProperty("sun.jnu.encoding");
-        try {
-            return name == null ? Charset.defaultCharset() : Charset.forName(name);
-        } catch (RuntimeException e) {
-            return Charset.defaultCharset();
-        }
+        return new Poster(OfferSocket.connect(socket, timeout), false);
     }
 
     /**
@@ -221,15 +139,14 @@ public final class Poster implements AutoCloseable {
      * @throws UncheckedIOException if the write fails for another reason
      */
     public void post() {
-        if ((int) USERS.getAndAdd(this, 1) < 0) {
-            USERS.getAndAdd(this, -1);
+        if (!gate.enter()) {
             throw new IllegalStateException("Poster (" + origin + ") is closed");
         }
         int rc;
         try {
-            rc = backend == Backend.EVENTFD ? Native.eventfdPost(fd) : Native.pipePost(fd);
+            rc = EventDescriptor.write(fd, backend);
         } finally {
-            USERS.getAndAdd(this, -1);
+            gate.exit();
         }
         // EAGAIN: a saturated counter or a full pipe, the receiver is already woken.
         // EPIPE: no reader left; a post to a receiver that is gone has no effect.
@@ -254,17 +171,10 @@ public final class Poster implements AutoCloseable {
      */
     @Override
     public void close() {
-        int seen;
-        do {
-            seen = (int) USERS.getVolatile(this);
-            if (seen < 0) {
-                return;
-            }
-        } while (!USERS.compareAndSet(this, seen, seen | CLOSED_BIT));
-        while ((int) USERS.getVolatile(this) != CLOSED_BIT) {
-            Thread.onSpinWait();
+        if (!gate.close()) {
+            return; // closed already
         }
-        int rc = Native.close(fd);
+        int rc = EventDescriptor.closeWriter(fd);
         if (claimed) {
             CLAIMED.remove(fd);
         }

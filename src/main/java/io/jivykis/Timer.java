@@ -1,5 +1,6 @@
 package io.jivykis;
 
+import io.jivykis.internal.Deadlines;
 import io.jivykis.internal.Registrar;
 import io.jivykis.internal.OneShotSource;
 import java.lang.invoke.MethodHandles;
@@ -35,7 +36,7 @@ public final class Timer {
             (timer, loop) -> OneShotSource.atDeadline(loop, timer.handler, timer.deadline), timer -> "a timer");
 
     /** Durations are capped here (about 73 years) so deadline differences cannot overflow. */
-    private static final long MAX_DELAY_NANOS = Long.MAX_VALUE >> 2;
+    private static final long MAX_DELAY_NANOS = Deadlines.MAX_NANOS;
 
     private final Runnable handler;
     /** The deadline on the System.nanoTime() clock; meaningful once {@link #hasDeadline} is set. */

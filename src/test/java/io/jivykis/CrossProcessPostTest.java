@@ -11,6 +11,7 @@ import io.jivykis.testing.Descriptors;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.io.TempDir;
@@ -184,6 +185,56 @@ class CrossProcessPostTest extends BackendCase {
         }
     }
 
+    /**
+     * One parser: the C tool and the jar's post command (Poster.inherited) accept and refuse
+     * exactly the same names and values, the rules of jivykis.h. The old Java and C parsers
+     * disagreed on the two cases marked: leading zeros (Java refused) and a long name (C did).
+     */
+    @OnBothBackends
+    void theToolAndTheJavaCommandJudgeEveryValueAlike(Backend backend) throws Exception {
+        use(backend);
+        String kind = backend.name().toLowerCase(Locale.ROOT);
+        String longName = "L".repeat(300);
+        String[][] cases = { // name, value ("-": announced by ChildProcessBuilder), exit status of both
+            {"X", kind + ":3", "0"},
+            {"X", kind + ":00000000003", "0"}, // disagreed
+            {longName, "-", "0"}, // disagreed
+            {"X", kind + ":+3", "1"},
+            {"X", kind + ": 3", "1"},
+            {"X", kind.toUpperCase(Locale.ROOT) + ":3", "1"},
+            {"X", kind + ":1", "1"},
+            {"X", kind + ":2147483651", "1"},
+        };
+        StringBuilder lines = new StringBuilder();
+        StringBuilder expected = new StringBuilder();
+        for (String[] c : cases) {
+            lines.append(c[0]).append(' ').append(c[1]).append('\n');
+            expected.append(c[0]).append(' ').append(c[1]).append(" c=").append(c[2]).append(" j=").append(c[2]).append('\n');
+        }
+        String script = "tool=$0; printf '%s' \"$CASES\" | while read -r n v; do"
+                + " if [ \"$v\" != - ]; then export JIVYKIS_FD_$n=\"$v\"; fi;"
+                + " \"$tool\" \"$n\" </dev/null >/dev/null 2>&1; c=$?;"
+                + " \"$@\" \"$n\" </dev/null >/dev/null 2>&1; j=$?;"
+                + " echo \"$n $v c=$c j=$j\"; done";
+        List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", script,
+                Children.nativeProgram("jivykis-post").toString()));
+        command.addAll(ChildJvm.of(Main.class, "post").command());
+        AtomicInteger calls = new AtomicInteger();
+        Path out = tmp.resolve("alike.txt");
+        try (EventLoop loop = EventLoop.open()) {
+            EventRaw event = new EventRaw(calls::incrementAndGet);
+            event.register();
+            ChildProcessBuilder builder = new ChildProcessBuilder(command).pass(event, "OTHER").pass(event, longName)
+                    .redirectOutput(out);
+            builder.environment().put("CASES", lines.toString());
+            assertEquals(0, builder.start().waitFor(), Children.read(out));
+            assertEquals(expected.toString(), Children.read(out));
+            runPending(loop);
+            assertTrue(calls.get() > 0, "the accepted values posted");
+            event.unregister();
+        }
+    }
+
     /** A missing, malformed or lying JIVYKIS_FD_ variable: the C tool says what is wrong and posts nothing. */
     @OnBothBackends
     void theToolRefusesAMissingOrWrongVariable(Backend backend) throws Exception {
@@ -195,8 +246,12 @@ class CrossProcessPostTest extends BackendCase {
             {"JIVYKIS_FD_WAKE=eventfd:x exec \"$0\" WAKE", "JIVYKIS_FD_WAKE=eventfd:x: the name is not [A-Z0-9_]+, or the variable's value is not"},
             {"JIVYKIS_FD_WAKE=" + other + ":3 exec \"$0\" WAKE", "is not of the announced kind"},
             {"JIVYKIS_FD_WAKE=eventfd:9 exec \"$0\" WAKE", "is not open for writing"},
-            {"JIVYKIS_FD_WAKE=pipe:1 exec \"$0\" WAKE >/dev/null", "is not of the announced kind"},
-            {"JIVYKIS_FD_WAKE=pipe:0 exec \"$0\" WAKE </dev/null", "is not open for writing"},
+            // Descriptor 5, not a standard stream: those are refused by number before any check.
+            {"exec 5>/dev/null; JIVYKIS_FD_WAKE=pipe:5 exec \"$0\" WAKE", "is not of the announced kind"},
+            {"true | { exec 5<&0; JIVYKIS_FD_WAKE=pipe:5 exec \"$0\" WAKE; }", "is not open for writing"},
+            {"JIVYKIS_FD_WAKE=pipe:1 exec \"$0\" WAKE", "is 0, 1 or 2 (standard input, output or error)"},
+            {"JIVYKIS_FD_WAKE=eventfd:0 exec \"$0\" WAKE", "is 0, 1 or 2 (standard input, output or error)"},
+            {"JIVYKIS_FD_WAKE=eventfd:+3 exec \"$0\" WAKE", "the variable's value is not"},
             {"exec \"$0\" wake", "the name is not [A-Z0-9_]+"},
         };
         AtomicInteger calls = new AtomicInteger();

@@ -4,9 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jivykis.internal.Announcement;
+import io.jivykis.internal.EventDescriptor;
 import io.jivykis.internal.Native;
 import io.jivykis.testing.Descriptors;
+import io.jivykis.internal.PostTarget;
+import java.io.RandomAccessFile;
+import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Poster.inherited's checks, in this process with real descriptors: the variable's value is
@@ -22,11 +29,52 @@ class PosterTest extends BackendCase {
     void aMissingOrMalformedVariableIsExplained() {
         assertTrue(message(() -> Poster.inherited("PT_MISSING", null))
                 .contains("environment variable JIVYKIS_FD_PT_MISSING is not set"));
-        for (String bad : new String[] {"", "3", "eventfd", "eventfd:", "eventfd:x", "socket:3", "pipe:-1", "eventfd:3 "}) {
+        for (String bad : new String[] {"", "3", "eventfd", "eventfd:", "eventfd:x", "socket:3", "pipe:-1", "eventfd:3 ",
+                "eventfd:+3", "eventfd: 3", " eventfd:3", "EVENTFD:3", "eventfd:2147483648", "pipe:3:", "pipe:0x3"}) {
             assertTrue(message(() -> Poster.inherited("PT_BAD", bad)).contains("is malformed"), bad);
         }
         IllegalArgumentException name = assertThrows(IllegalArgumentException.class, () -> Poster.inherited("wake"));
         assertTrue(name.getMessage().contains("[A-Z0-9_]+"), name.getMessage());
+    }
+
+    /** Descriptors 0, 1 and 2 are refused by number, whatever they are (jivykis.h's rule, shared with C). */
+    @Test
+    void aStandardStreamIsRefused() {
+        for (String stdio : new String[] {"eventfd:0", "pipe:1", "pipe:2", "eventfd:00", "pipe:0001"}) {
+            String text = message(() -> Poster.inherited("PT_STDIO", stdio));
+            assertTrue(text.contains("names a standard stream") && text.contains("unset it or correct the number"),
+                    stdio + ": " + text);
+        }
+    }
+
+    /**
+     * Values the Java and C parsers used to judge differently now get the C API's answer,
+     * since both are one implementation: ten or more digits with leading zeros are still a
+     * decimal number, and a named FIFO is a pipe (both were refused by the old Java parser).
+     */
+    @Test
+    void theRulesAreTheCApisRules(@TempDir Path tmp) throws Exception {
+        Native.ensureLoaded();
+        int efd = Native.eventfd();
+        try (Poster zeros = Poster.inherited("PT_ZEROS", "eventfd:0000000000" + efd)) { // the poster closes efd
+            assertEquals(efd, zeros.fd());
+            zeros.post();
+            assertEquals(1, Native.eventfdDrain(efd));
+        }
+        Path fifo = tmp.resolve("fifo");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        try (RandomAccessFile open = new RandomAccessFile(fifo.toFile(), "rw")) { // O_RDWR: does not wait for a peer
+            int fd = Descriptors.snapshot().entrySet().stream().filter(e -> e.getValue().equals(fifo.toString()))
+                    .mapToInt(Map.Entry::getKey).findFirst().orElseThrow();
+            assertTrue(message(() -> Poster.inherited("PT_FIFO_KIND", "eventfd:" + fd))
+                    .contains("is a pipe, but it is announced as an eventfd"));
+            // Poster.inherited's own check, without a Poster: that would close a descriptor the
+            // RandomAccessFile owns.
+            PostTarget target = Announcement.resolve("PT_FIFO", "pipe:" + fd);
+            assertEquals(Backend.PIPE, target.backend());
+            assertEquals(0, EventDescriptor.write(fd, Backend.PIPE));
+            assertEquals(1, open.read(), "the post wrote one byte into the FIFO");
+        }
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.jivykis;
 
 
+import io.jivykis.internal.SignalDisposition;
 import io.jivykis.internal.SignalNative;
 
 /** What the signal tests share: sending real signals, reading dispositions, choosing the backend. */
@@ -21,18 +22,13 @@ public final class SignalTesting {
 
     /** The current disposition of a signal, as a word for messages. */
     public static String disposition(int signum) {
-        switch (SignalNative.disposition(signum)) {
-            case SignalNative.DISPOSITION_DEFAULT:
-                return "default";
-            case SignalNative.DISPOSITION_IGNORE:
-                return "ignore";
-            case SignalNative.DISPOSITION_JIVYKIS:
-                return "jivykis";
-            case SignalNative.DISPOSITION_OTHER:
-                return "other";
-            default:
-                return "error";
-        }
+        // Not a switch: the codes come from the shim at run time, so they are not compile-time constants.
+        int d = SignalNative.disposition(signum);
+        return d == SignalDisposition.DEFAULT ? "default"
+                : d == SignalDisposition.IGNORE ? "ignore"
+                : d == SignalDisposition.JIVYKIS ? "jivykis"
+                : d == SignalDisposition.OTHER ? "other"
+                : "error";
     }
 
     /** Runs {@code body} with {@code jivykis.backend} set to {@code backend}, then restores it. */

@@ -3,22 +3,20 @@ package io.jivykis.internal;
 import io.jivykis.Backend;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Paths;
-import java.util.List;
 
 /**
- * What a descriptor number of this process really is, read from /proc/self/fd (the kind)
- * and /proc/self/fdinfo (the access mode). Used before writing to a descriptor that came
- * from outside (an environment variable, a socket), so that a wrong or stale number never
- * makes jivykis write to someone else's file.
+ * Whether a descriptor number of this process really is what it is said to be, before
+ * anything is written to it: it came from outside (an environment variable, a socket), and
+ * a wrong or stale number must never make jivykis write to someone else's file. The check is
+ * the shim's ({@link AnnouncementNative#check}), shared with the C API; this class only puts
+ * its answer into words.
  */
 public final class DescriptorKind {
-    private static final String EVENTFD_LINK = "anon_inode:[eventfd]";
-    private static final String PIPE_LINK_PREFIX = "pipe:[";
-    /** O_ACCMODE and O_RDONLY, as fixed by the Linux ABI. */
-    private static final int O_ACCMODE = 3;
-    private static final int O_RDONLY = 0;
+    /** The shim's kind codes (announcement.h), as {@link AnnouncementNative} takes and returns them. */
+    static final int KIND_EVENTFD = Linux.named("JIVYKIS_KIND_EVENTFD");
+    static final int KIND_PIPE = Linux.named("JIVYKIS_KIND_PIPE");
+    static final int KIND_ANY = Linux.named("JIVYKIS_KIND_ANY");
 
     private DescriptorKind() {}
 
@@ -30,53 +28,68 @@ public final class DescriptorKind {
      * @throws IllegalStateException saying precisely what the descriptor is instead
      */
     public static Backend checkWritable(int fd, Backend expected, String origin) {
-        String target;
-        try {
-            target = Files.readSymbolicLink(Paths.get("/proc/self/fd/" + fd)).toString();
-        } catch (NoSuchFileException e) {
+        int rc = AnnouncementNative.check(fd, code(expected));
+        if (rc >= 0) {
+            return backend(rc);
+        }
+        if (rc == -Linux.EBADF) {
             throw new IllegalStateException(origin + ": descriptor " + fd + " is not open in this process"
                     + " (was the process started without it, or has it been closed?)");
-        } catch (IOException | UnsupportedOperationException e) {
-            throw new IllegalStateException(origin + ": cannot check descriptor " + fd
-                    + " because /proc/self/fd is not readable: " + e);
         }
-        Backend actual;
-        if (target.equals(EVENTFD_LINK)) {
-            actual = Backend.EVENTFD;
-        } else if (target.startsWith(PIPE_LINK_PREFIX)) {
-            actual = Backend.PIPE;
-        } else {
-            throw new IllegalStateException(origin + ": descriptor " + fd + " is " + target
+        Backend actual = kindOf(fd);
+        if (rc == -Linux.ENOTSUP && actual == null) {
+            throw new IllegalStateException(origin + ": descriptor " + fd + " is " + target(fd)
                     + ", not an eventfd or a pipe: the variable does not describe this process's descriptors");
         }
-        if (expected != null && expected != actual) {
+        if (rc == -Linux.ENOTSUP) {
             throw new IllegalStateException(origin + ": descriptor " + fd + " is " + describe(actual)
                     + ", but it is announced as " + describe(expected));
         }
-        if ((accessFlags(fd, origin) & O_ACCMODE) == O_RDONLY) {
+        if (rc == -Linux.EACCES) {
             throw new IllegalStateException(origin + ": descriptor " + fd + " is "
                     + (actual == Backend.PIPE ? "the read end of a pipe" : "open read-only")
                     + "; posting needs the write end");
         }
-        return actual;
+        throw Errors.failure("checking descriptor " + fd + " (" + origin + ")", -rc);
+    }
+
+    /**
+     * The kind of {@code fd} whatever its access mode, or null when it is neither: asked of
+     * the shim kind by kind, since a read-only descriptor of the kind asked is -EACCES there.
+     */
+    private static Backend kindOf(int fd) {
+        for (Backend backend : Backend.values()) {
+            int rc = AnnouncementNative.check(fd, code(backend));
+            if (rc >= 0 || rc == -Linux.EACCES) {
+                return backend;
+            }
+        }
+        return null;
+    }
+
+    /** The shim's kind code for a backend; null: either. */
+    static int code(Backend backend) {
+        if (backend == null) {
+            return KIND_ANY;
+        }
+        return backend == Backend.EVENTFD ? KIND_EVENTFD : KIND_PIPE;
+    }
+
+    /** The backend of a kind code the shim returned. */
+    static Backend backend(int code) {
+        return code == KIND_PIPE ? Backend.PIPE : Backend.EVENTFD;
     }
 
     private static String describe(Backend backend) {
         return backend == Backend.EVENTFD ? "an eventfd" : "a pipe";
     }
 
-    /** The "flags:" line of /proc/self/fdinfo/N (octal). */
-    private static int accessFlags(int fd, String origin) {
+    /** What /proc says the descriptor is, for the message only (the decision is the shim's). */
+    private static String target(int fd) {
         try {
-            List<String> lines = Files.readAllLines(Paths.get("/proc/self/fdinfo/" + fd));
-            for (String line : lines) {
-                if (line.startsWith("flags:")) {
-                    return Integer.parseInt(line.substring(6).trim(), 8);
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            throw new IllegalStateException(origin + ": cannot read the access mode of descriptor " + fd + ": " + e);
+            return Files.readSymbolicLink(Paths.get("/proc/self/fd/" + fd)).toString();
+        } catch (IOException | UnsupportedOperationException e) {
+            return "of another kind";
         }
-        throw new IllegalStateException(origin + ": /proc/self/fdinfo/" + fd + " has no flags line");
     }
 }

@@ -76,8 +76,22 @@ public final class EventDescriptor {
      * the reader is already woken and is reported as success).
      */
     public int signal() {
-        int rc = backend == Backend.EVENTFD ? Native.eventfdPost(writeFd) : Native.pipePost(writeFd);
+        int rc = write(writeFd, backend);
         return rc == -Linux.EAGAIN ? 0 : rc;
+    }
+
+    /**
+     * The one exact write that posts to an event's descriptor {@code fd} of {@code backend}
+     * (8 bytes holding 1, or one byte), EINTR retried: 0 or a negative errno, EAGAIN included
+     * (the caller decides what a full pipe or a saturated counter means to it).
+     */
+    public static int write(int fd, Backend backend) {
+        return backend == Backend.EVENTFD ? Native.eventfdPost(fd) : Native.pipePost(fd);
+    }
+
+    /** close(2) of a posting descriptor held on its own (a Poster's): 0 or a negative errno. */
+    public static int closeWriter(int fd) {
+        return Native.close(fd);
     }
 
     /**
@@ -101,7 +115,7 @@ public final class EventDescriptor {
                 Errors.check("read(pipe " + readFd + ")", n);
             }
             any |= n > 0;
-        } while (n == 4096);
+        } while (n == Linux.PIPE_DRAIN_BYTES); // a shorter read emptied the pipe
         return any;
     }
 

@@ -1,8 +1,9 @@
 package io.jivykis.internal;
 
 /**
- * C constants the Java side needs, read from the system headers through the shim once the
- * library is loaded, so no value is guessed in Java.
+ * C constants the Java side needs, read from the system headers (and the shim's own headers,
+ * for its codes and buffer sizes) through the shim once the library is loaded, so no value is
+ * guessed, or written a second time, in Java.
  */
 public final class Linux {
     public static final int EAGAIN = named("EAGAIN");
@@ -27,6 +28,9 @@ public final class Linux {
     public static final int EPROTO = named("EPROTO");
     public static final int ENOTDIR = named("ENOTDIR");
     public static final int ECONNABORTED = named("ECONNABORTED");
+    // Refusals of an inherited descriptor (announcement.c): a standard stream, a wrong kind.
+    public static final int ERANGE = named("ERANGE");
+    public static final int ENOTSUP = named("ENOTSUP");
 
     public static final int EPOLLIN = named("EPOLLIN");
     public static final int EPOLLOUT = named("EPOLLOUT");
@@ -40,6 +44,9 @@ public final class Linux {
     public static final int EPOLL_CTL_DEL = named("EPOLL_CTL_DEL");
     public static final int EPOLL_EVENT_SIZE = named("EPOLL_EVENT_SIZE");
     public static final int EPOLL_EVENT_DATA_OFFSET = named("EPOLL_EVENT_DATA_OFFSET");
+
+    /** The most one pipe drain reads (the shim's buffer): a shorter read means the pipe is empty. */
+    public static final int PIPE_DRAIN_BYTES = named("JIVYKIS_PIPE_DRAIN_BYTES");
 
     private Linux() {}
 

@@ -23,8 +23,6 @@ public final class Loop extends PostQueue {
     private static final int EPOLL_CAPACITY = 256;
     /** The token of the wake-up descriptor; no slot token reaches it (see {@link SlotTable}). */
     private static final long WAKE_TOKEN = -1L;
-    /** The longest single timed wait (about 73 years): keeps deadline differences far from overflow. */
-    private static final long MAX_WAIT_NANOS = Long.MAX_VALUE >> 2;
 
     private final Thread owner;
     private final Epoll epoll;
@@ -163,7 +161,7 @@ public final class Loop extends PostQueue {
             return -1;
         }
         long remaining = first.deadline - System.nanoTime();
-        return remaining <= 0 ? 0 : Math.min(remaining, MAX_WAIT_NANOS);
+        return remaining <= 0 ? 0 : Math.min(remaining, Deadlines.MAX_NANOS);
     }
 
     /**

@@ -46,7 +46,7 @@ public final class Native {
     /** One 1-byte write to a pipe: 0 or a negative errno (EINTR retried). */
     public static native int pipePost(int fd);
 
-    /** One read of up to 4096 bytes from a pipe: the count or a negative errno (EINTR retried). */
+    /** One read of up to {@link Linux#PIPE_DRAIN_BYTES} from a pipe: the count or a negative errno (EINTR retried). */
     public static native int pipeDrain(int fd);
 
     /** epoll_create1(EPOLL_CLOEXEC): the descriptor or a negative errno. */

@@ -2,9 +2,9 @@ package io.jivykis.internal;
 
 /**
  * JNI binding for event offers over Unix domain sockets (native/src/offer.c): one native
- * per concern, a negative errno on failure. Call {@link Native#ensureLoaded()} first.
+ * per concern, a negative errno on failure. Only {@link OfferSocket} calls it.
  */
-public final class OfferNative {
+final class OfferNative {
     private OfferNative() {}
 
     /**
@@ -12,18 +12,18 @@ public final class OfferNative {
      * created 0600 and then set to exactly {@code mode}; O_CLOEXEC | O_NONBLOCK. The
      * descriptor or a negative errno; on failure nothing is left open or bound.
      */
-    public static native int listen(byte[] path, int mode);
+    static native int listen(byte[] path, int mode);
 
     /** accept4(O_CLOEXEC | O_NONBLOCK): a connection or a negative errno (-EAGAIN: none waiting). */
-    public static native int accept(int listenFd);
+    static native int accept(int listenFd);
 
     /** Sends one backend byte carrying {@code eventFd} (SCM_RIGHTS) on {@code conn}: 0 or a negative errno. */
-    public static native int send(int conn, int eventFd, boolean isPipe);
+    static native int send(int conn, int eventFd, boolean isPipe);
 
     /**
      * jivykis_offer_connect: connects to {@code path} (bytes without a terminator) and
      * receives the offered descriptor (close-on-exec), waiting at most {@code timeoutMs}.
      * The descriptor or a negative errno.
      */
-    public static native int connect(byte[] path, int timeoutMs);
+    static native int connect(byte[] path, int timeoutMs);
 }

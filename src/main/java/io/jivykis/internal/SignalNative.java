@@ -6,15 +6,6 @@ package io.jivykis.internal;
  * descriptors, when to restore) is in {@link SignalTable}.
  */
 public final class SignalNative {
-    /** {@link #disposition(int)}: the default action (SIG_DFL). */
-    public static final int DISPOSITION_DEFAULT = 0;
-    /** {@link #disposition(int)}: ignored (SIG_IGN). */
-    public static final int DISPOSITION_IGNORE = 1;
-    /** {@link #disposition(int)}: the jivykis handler. */
-    public static final int DISPOSITION_JIVYKIS = 2;
-    /** {@link #disposition(int)}: some other handler (the JVM's, a library's). */
-    public static final int DISPOSITION_OTHER = 3;
-
     static {
         Native.ensureLoaded();
     }
@@ -36,7 +27,7 @@ public final class SignalNative {
     /** Waits until no handler that may have read a cleared slot is still running. */
     static native void quiesce();
 
-    /** The current disposition: one of the DISPOSITION_* values, or a negative errno. */
+    /** The current disposition: one of the {@link SignalDisposition} codes, or a negative errno. */
     public static native int disposition(int signum);
 
     /** How many descriptors one signal can have published at once. */

@@ -140,12 +140,4 @@ public final class SignalTable {
             }
         }
     }
-
-    /** How many registrations {@code signum} has now (for tests and diagnostics). */
-    public static int registrations(int signum) {
-        synchronized (LOCK) {
-            Row row = ROWS.get(signum);
-            return row == null ? 0 : row.order.size();
-        }
-    }
 }

@@ -2,9 +2,9 @@ package io.jivykis.internal;
 
 /**
  * JNI binding for child processes (native/src/spawn.c): one native per system call, a
- * negative errno on failure. Call {@link Native#ensureLoaded()} first.
+ * negative errno on failure. Only {@link Spawn} calls it.
  */
-public final class SpawnNative {
+final class SpawnNative {
     private SpawnNative() {}
 
     /**
@@ -16,18 +16,18 @@ public final class SpawnNative {
      * Every byte array is NUL-terminated. Returns the pid or a negative errno; on failure
      * nothing is left open.
      */
-    public static native int spawn(byte[] program, byte[] argv, int argc, byte[] env, int envc, int[] pass,
+    static native int spawn(byte[] program, byte[] argv, int argc, byte[] env, int envc, int[] pass,
             byte[] directory, byte[] stdoutPath, byte[] stderrPath);
 
     /** waitid(P_PID, pid, WEXITED | WNOWAIT): blocks until the child exits, leaving it unreaped. 0 or a negative errno. */
-    public static native int awaitExit(int pid);
+    static native int awaitExit(int pid);
 
     /** waitpid(pid, WNOHANG): the exit code, 128 + the killing signal, -EAGAIN if still running, or a negative errno. */
-    public static native int reap(int pid);
+    static native int reap(int pid);
 
     /** kill(pid, SIGTERM): 0 or a negative errno. */
-    public static native int terminate(int pid);
+    static native int terminate(int pid);
 
     /** kill(pid, SIGKILL): 0 or a negative errno. */
-    public static native int killForcibly(int pid);
+    static native int killForcibly(int pid);
 }

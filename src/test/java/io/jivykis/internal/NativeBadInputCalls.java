@@ -180,6 +180,22 @@ public final class NativeBadInputCalls {
         expect("connect(too long)", () -> OfferNative.connect(tooLong, 100), r -> r == -Linux.ENAMETOOLONG);
         expect("connect(no such socket)", () -> OfferNative.connect("/nonexistent/s".getBytes(), -5),
                 r -> r == -Linux.ENOENT);
+        // Announced descriptors: null, empty and malformed strings, bad and wrong-kind descriptors.
+        expect("checkName(null)", () -> AnnouncementNative.checkName(null), r -> r == -einval);
+        expect("checkName(empty)", () -> AnnouncementNative.checkName(""), r -> r == -einval);
+        expect("checkName(embedded NUL)", () -> AnnouncementNative.checkName("A\0B"), r -> r == -einval);
+        expect("parse(null)", () -> AnnouncementNative.parse(null), r -> r == -einval);
+        expect("parse(empty)", () -> AnnouncementNative.parse(""), r -> r == -einval);
+        expect("parse(embedded NUL)", () -> AnnouncementNative.parse("eventfd:3\0"), r -> r == -einval);
+        expect("parse(overflow)", () -> AnnouncementNative.parse("pipe:" + "9".repeat(400)), r -> r == -einval);
+        expect("parse(stdio)", () -> AnnouncementNative.parse("pipe:1"), r -> r == -Linux.ERANGE);
+        for (int fd : badFds) {
+            expect("check(" + fd + ")", () -> AnnouncementNative.check(fd, DescriptorKind.KIND_ANY), r -> r == -ebadf);
+        }
+        expect("check(epoll fd)", () -> AnnouncementNative.check(epfd, DescriptorKind.KIND_ANY), r -> r == -Linux.ENOTSUP);
+        expect("check(unknown kind)", () -> AnnouncementNative.check(efd, 12345), r -> r == -Linux.ENOTSUP);
+        expect("check(pipe read end)", () -> AnnouncementNative.check(pipeRead, DescriptorKind.KIND_PIPE),
+                r -> r == -Linux.EACCES);
         // Signals: numbers outside 1..NSIG-1, slots outside the table, descriptors out of range.
         int nsig = Linux.named("NSIG");
         int usr1 = Linux.named("SIGUSR1");

@@ -1,0 +1,130 @@
+package io.jivykis.internal;
+
+import io.jivykis.Backend;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * The Unix domain socket of an event offer, both ends: the owner's listening socket and the
+ * one message it answers each connection with, and the receiver's connect. Wraps
+ * {@link OfferNative} and says, for each refusal, what happened and what to do.
+ */
+public final class OfferSocket {
+    private OfferSocket() {}
+
+    /**
+     * A listening socket bound at {@code path} (absolute), its file created with exactly
+     * {@code permissions}.
+     *
+     * @throws UncheckedIOException naming the path, the errno text and the likely remedy
+     */
+    public static int listen(Path path, Set<PosixFilePermission> permissions) {
+        Native.ensureLoaded();
+        int fd = OfferNative.listen(CStrings.bytes(path.toString()), modeBits(permissions));
+        if (fd < 0) {
+            throw new UncheckedIOException(new IOException("cannot offer an event at " + path + ": "
+                    + Errors.describe(-fd) + listenAdvice(-fd, path)));
+        }
+        return fd;
+    }
+
+    private static String listenAdvice(int errno, Path path) {
+        if (errno == Linux.EADDRINUSE) {
+            return ": a file already exists there (a stale socket from a process that died?); remove it or choose another path";
+        }
+        if (errno == Linux.ENAMETOOLONG) {
+            return ": a Unix socket path holds at most 107 bytes; choose a shorter one";
+        }
+        if (errno == Linux.ENOENT) {
+            return ": the directory " + path.getParent() + " does not exist";
+        }
+        return "";
+    }
+
+    private static int modeBits(Set<PosixFilePermission> mode) {
+        int bits = 0;
+        for (PosixFilePermission p : mode) {
+            bits |= 1 << (8 - p.ordinal()); // OWNER_READ is 0400 ... OTHERS_EXECUTE is 0001
+        }
+        return bits;
+    }
+
+    /**
+     * The next waiting connection on {@code listenFd}, or -1 when nobody is waiting. Peers
+     * that gave up before being accepted are skipped.
+     *
+     * @throws UncheckedIOException for any other failure (EMFILE...): a level-triggered socket
+     *     that stays readable would otherwise make the loop spin on it
+     */
+    public static int accept(int listenFd, Path path) {
+        for (;;) {
+            int conn = OfferNative.accept(listenFd);
+            if (conn >= 0) {
+                return conn;
+            }
+            if (conn == -Linux.EAGAIN) {
+                return -1;
+            }
+            if (conn != -Linux.ECONNABORTED && conn != -Linux.EPROTO) {
+                throw Errors.failure("accept(event offer " + path + ")", -conn);
+            }
+        }
+    }
+
+    /** Sends {@code eventFd} on connection {@code conn}; whether it was sent (a peer gone is not an error). */
+    public static boolean send(int conn, int eventFd, Backend backend) {
+        return OfferNative.send(conn, eventFd, backend == Backend.PIPE) == 0;
+    }
+
+    /** Closes a connection or the listening socket; a failure to close is of no consequence to the offer. */
+    public static void close(int fd) {
+        Native.close(fd);
+    }
+
+    /**
+     * Connects to the offer at {@code socket} and receives its event's descriptor, checked to
+     * be an eventfd or a pipe's write end.
+     *
+     * @throws UncheckedIOException naming the path and the reason
+     * @throws IllegalStateException if what was received is not an event's write end
+     */
+    public static PostTarget connect(Path socket, Duration timeout) {
+        Native.ensureLoaded();
+        int millis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
+        int fd = OfferNative.connect(CStrings.bytes(socket.toString()), millis);
+        if (fd < 0) {
+            throw new UncheckedIOException(new IOException("no event from the offer at " + socket + ": "
+                    + Errors.describe(-fd) + connectAdvice(-fd)));
+        }
+        String origin = "event offered at " + socket;
+        try {
+            return new PostTarget(fd, DescriptorKind.checkWritable(fd, null, origin), origin);
+        } catch (RuntimeException e) {
+            Native.close(fd);
+            throw e;
+        }
+    }
+
+    private static String connectAdvice(int errno) {
+        if (errno == Linux.ENOENT) {
+            return ": no socket exists at that path (is the owner's EventOffer open?)";
+        }
+        if (errno == Linux.ECONNREFUSED) {
+            return ": nobody offers there any more (the EventOffer was closed or its process exited)";
+        }
+        if (errno == Linux.EACCES) {
+            return ": the socket's file permissions exclude this user";
+        }
+        if (errno == Linux.ETIMEDOUT) {
+            return ": the owner did not answer in time (is its event loop running?)";
+        }
+        if (errno == Linux.EPROTO) {
+            return ": the owner sent no descriptor (its event is no longer registered)";
+        }
+        return "";
+    }
+}
