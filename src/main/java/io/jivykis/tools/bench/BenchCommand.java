@@ -1,6 +1,10 @@
 package io.jivykis.tools.bench;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -11,11 +15,12 @@ import java.util.function.Consumer;
 
 /**
  * {@code java -jar jivykis.jar bench [--seconds S] [--only NAME[,NAME...]] [--native-dir DIR]
- * [--scale-sizes N[,N...]]}:
+ * [--scale-sizes N[,N...]] [--svg FILE]}:
  * runs each case on each jivykis implementation and prints one line per result,
  * {@code name=<bench> impl=<impl> ops=<N> ns_per_op=<X> ops_per_sec=<Y>} with extra
  * {@code key=value} fields after. Where a raw C comparison program is found, its line
- * ({@code impl=c-raw}) follows, and lines starting with {@code #} give the ratios.
+ * ({@code impl=c-raw}) follows, and lines starting with {@code #} give the ratios. Progress
+ * goes to standard error; {@code --svg} also draws the run as a bar chart ({@link BenchChart}).
  */
 public final class BenchCommand {
     /** A case: runs on one implementation and reports each result (and any note) as it comes. */
@@ -23,20 +28,38 @@ public final class BenchCommand {
         void run(Impl impl, Timing timing, Consumer<BenchResult> results, Consumer<String> notes) throws Exception;
     }
 
-    private static final Map<String, Case> CASES = new LinkedHashMap<>();
+    /** A case and what one operation of it is, for --help and the chart. */
+    private static final class CaseSpec {
+        final String operation;
+        final Case body;
+
+        CaseSpec(String operation, Case body) {
+            this.operation = operation;
+            this.body = body;
+        }
+    }
+
+    private static final Map<String, CaseSpec> CASES = new LinkedHashMap<>();
 
     static {
-        CASES.put("selfpost", (impl, timing, results, notes) -> results.accept(SelfPostBench.run(impl, timing)));
-        CASES.put("pingpong", (impl, timing, results, notes) -> results.accept(PingPongBench.run(impl, timing)));
-        CASES.put("burst", (impl, timing, results, notes) -> results.accept(BurstBench.run(impl, timing)));
-        CASES.put("xproc", (impl, timing, results, notes) -> results.accept(XprocBench.run(impl, timing)));
-        CASES.put("signal", (impl, timing, results, notes) -> results.accept(SignalBench.run(impl, timing)));
-        CASES.put("scale", (impl, timing, results, notes) -> {
-            for (int size : timing.scaleSizes()) {
-                results.accept(ScaleBench.run(impl, timing, ScaleBench.fit(impl, size, notes)));
-            }
-        });
-        CASES.put("alloc", (impl, timing, results, notes) -> results.accept(AllocBench.run(impl, timing)));
+        CASES.put("selfpost", new CaseSpec("one handler call; the handler re-posts its own object (same thread)",
+                (impl, timing, results, notes) -> results.accept(SelfPostBench.run(impl, timing))));
+        CASES.put("pingpong", new CaseSpec("one round trip between two loops on two threads (two wake-ups)",
+                (impl, timing, results, notes) -> results.accept(PingPongBench.run(impl, timing))));
+        CASES.put("burst", new CaseSpec("one post from another thread to an object that is mostly pending already",
+                (impl, timing, results, notes) -> results.accept(BurstBench.run(impl, timing))));
+        CASES.put("xproc", new CaseSpec("one round trip between this process's loop and a child JVM's",
+                (impl, timing, results, notes) -> results.accept(XprocBench.run(impl, timing))));
+        CASES.put("signal", new CaseSpec("one kill(2) of this process answered by the handler on its loop",
+                (impl, timing, results, notes) -> results.accept(SignalBench.run(impl, timing))));
+        CASES.put("scale", new CaseSpec("one handler call that posts a random one of N registered objects",
+                (impl, timing, results, notes) -> {
+                    for (int size : timing.scaleSizes()) {
+                        results.accept(ScaleBench.run(impl, timing, ScaleBench.fit(impl, size, notes)));
+                    }
+                }));
+        CASES.put("alloc", new CaseSpec("one cross-thread post (bytes allocated per post and per dispatch)",
+                (impl, timing, results, notes) -> results.accept(AllocBench.run(impl, timing))));
     }
 
     /** The cases that need each object's own descriptor, so they run on EventRaw impls only. */
@@ -57,6 +80,7 @@ public final class BenchCommand {
         List<String> only = new ArrayList<>(CASES.keySet());
         String nativeDir = null;
         int[] scaleSizes = ScaleBench.SIZES;
+        Path svg = null;
         try {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
@@ -82,11 +106,19 @@ public final class BenchCommand {
                     case "--native-dir":
                         nativeDir = value(args, ++i, "--native-dir");
                         break;
+                    case "--svg":
+                        svg = Paths.get(value(args, ++i, "--svg"));
+                        break;
                     default:
                         throw new IllegalArgumentException("unknown option '" + args[i] + "'");
                 }
             }
-            return new Runner(new Timing(seconds, scaleSizes), RawPrograms.find(nativeDir), out, err).runAll(only);
+            Runner runner = new Runner(new Timing(seconds, scaleSizes), RawPrograms.find(nativeDir), out, err);
+            int status = runner.runAll(only);
+            if (svg != null) {
+                status = runner.writeChart(svg) ? status : 1;
+            }
+            return status;
         } catch (IllegalArgumentException e) {
             err.println("jivykis bench: " + e.getMessage());
             usage(err);
@@ -117,12 +149,16 @@ public final class BenchCommand {
     /** Prints the command's usage. */
     public static void usage(PrintStream out) {
         out.println("usage: java -jar jivykis.jar bench [--seconds S] [--only NAME[,NAME...]] [--native-dir DIR]"
-                + " [--scale-sizes N[,N...]]");
+                + " [--scale-sizes N[,N...]] [--svg FILE]");
         out.println("  --seconds S      measured time per case (default 1; a quarter of it more to warm up)");
         out.println("  --only NAMES     run only these: " + String.join(", ", CASES.keySet()));
         out.println("  --native-dir DIR where the raw C programs (jivykis-raw-*) are, for impl=c-raw lines;");
         out.println("                   default: the system property " + RawPrograms.NATIVE_DIR_PROPERTY);
         out.println("  --scale-sizes NS how many objects the scale case registers (default 1,1000,100000)");
+        out.println("  --svg FILE       also write a bar chart of the run (ns per op, each case, each impl)");
+        out.println("cases (ops= counts operations; ns_per_op is the time of one):");
+        CASES.forEach((name, spec) -> out.printf(Locale.ROOT, "  %-9s one op = %s%n", name, spec.operation));
+        out.println("progress goes to standard error, one line per case and implementation.");
     }
 
     /** One invocation: runs the chosen cases and prints lines and ratios. */
@@ -131,6 +167,7 @@ public final class BenchCommand {
         private final RawPrograms raw;
         private final PrintStream out;
         private final PrintStream err;
+        private final BenchChart chart = new BenchChart();
         private int failures;
 
         Runner(Timing timing, RawPrograms raw, PrintStream out, PrintStream err) {
@@ -141,26 +178,53 @@ public final class BenchCommand {
         }
 
         int runAll(List<String> names) {
+            int position = 0;
             for (String name : names) {
+                position++;
                 Map<String, Double> nsPerOp = new LinkedHashMap<>();
+                chart.startCase(name, CASES.get(name).operation);
                 for (Impl impl : Impl.values()) {
                     if (!impl.hasDescriptor() && DESCRIPTOR_CASES.contains(name)) {
                         continue;
                     }
+                    progress(position, names.size(), name, impl.label());
                     try {
-                        CASES.get(name).run(impl, timing, result -> print(result.line(), nsPerOp),
+                        CASES.get(name).body.run(impl, timing, result -> print(result.line(), nsPerOp),
                                 note -> out.println("# " + note));
                     } catch (Exception | Error e) {
                         fail(name + " impl=" + impl.label(), e);
                     }
                 }
                 if (name.equals("signal")) {
+                    progress(position, names.size(), name, "sun-misc-signal");
                     runPeer(name, () -> SignalBench.runSunMisc(timing), nsPerOp);
+                }
+                if (raw != null && raw.has(name)) {
+                    progress(position, names.size(), name, "c-raw");
                 }
                 runRaw(name, nsPerOp);
                 printRatios(name, nsPerOp);
             }
             return failures == 0 ? 0 : 1;
+        }
+
+        /** One line on standard error before each measurement, so a long run is never silent. */
+        private void progress(int position, int count, String name, String impl) {
+            err.printf(Locale.ROOT, "bench %d/%d: %s impl=%s (%.1f s)%n", position, count, name, impl,
+                    timing.measureNanos() * 1.25e-9);
+            err.flush();
+        }
+
+        /** Writes the chart of what ran; false (and a message) if the file cannot be written. */
+        boolean writeChart(Path file) {
+            try {
+                Files.writeString(file, chart.svg());
+                err.println("bench: chart written to " + file);
+                return true;
+            } catch (IOException e) {
+                err.println("jivykis bench: cannot write the chart to " + file + ": " + e.getMessage());
+                return false;
+            }
         }
 
         /** A peer measured in this JVM (not a jivykis impl), printed like the others. */
@@ -193,9 +257,19 @@ public final class BenchCommand {
             out.flush();
             String impl = field(line, "impl");
             String perOp = field(line, "ns_per_op");
-            if (impl != null && perOp != null && !nsPerOp.containsKey(impl)) {
-                nsPerOp.put(impl, Double.parseDouble(perOp));
+            if (impl != null && perOp != null) {
+                double ns = Double.parseDouble(perOp);
+                chart.add(labelOf(line, impl), ns);
+                if (!nsPerOp.containsKey(impl)) {
+                    nsPerOp.put(impl, ns);
+                }
             }
+        }
+
+        /** The bar's label: the impl, and the object count for the scale case's several lines. */
+        private static String labelOf(String line, String impl) {
+            String objects = field(line, "objects");
+            return objects == null ? impl : impl + " n=" + objects;
         }
 
         /** Rates relative to the raw C program: above 1 means jivykis is faster. */
@@ -206,8 +280,10 @@ public final class BenchCommand {
             }
             nsPerOp.forEach((impl, ns) -> {
                 if (!impl.equals("c-raw") && ns > 0) {
-                    out.printf(Locale.ROOT, "# %s: %s ns_per_op is %.3fx c-raw's (rate %.2fx)%n",
+                    String ratio = String.format(Locale.ROOT, "%s: %s ns_per_op is %.3fx c-raw's (rate %.2fx)",
                             name, impl, ns / c, c / ns);
+                    out.println("# " + ratio);
+                    chart.addRatio(ratio);
                 }
             });
         }

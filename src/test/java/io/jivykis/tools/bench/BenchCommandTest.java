@@ -155,4 +155,33 @@ class BenchCommandTest {
         assertTrue(seconds.err.contains("--seconds"), seconds.err);
         assertEquals(2, new Run("--seconds").status);
     }
+
+    @Test
+    void helpNamesEveryCaseWithWhatOneOperationIs() {
+        Run help = new Run("--help");
+        assertEquals(0, help.status);
+        for (String name : List.of("selfpost", "pingpong", "burst", "xproc", "signal", "scale", "alloc")) {
+            assertTrue(help.lines.stream().anyMatch(line -> line.matches("  " + name + " +one op = .+")),
+                    name + " is not described:\n" + String.join("\n", help.lines));
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void svgChartHasOneBarPerResultAndProgressGoesToStandardError(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        Path chart = dir.resolve("bench.svg");
+        Run run = new Run("--seconds", "0.02", "--only", "selfpost,burst", "--native-dir", "/nonexistent",
+                "--svg", chart.toString());
+        assertEquals(0, run.status, run.err);
+        List<String> progress = Arrays.stream(run.err.split("\n")).filter(l -> l.startsWith("bench "))
+                .collect(Collectors.toList());
+        assertEquals(6, progress.size(), run.err); // two cases, three impls each
+        assertTrue(progress.get(0).startsWith("bench 1/2: selfpost impl=jivykis-eventfd"), progress.get(0));
+        String text = Files.readString(chart);
+        assertTrue(text.startsWith("<?xml") && text.contains("<svg ") && text.trim().endsWith("</svg>"), text);
+        long bars = Pattern.compile("<rect class=\"(ours|peer)\"").matcher(text).results().count();
+        assertEquals(run.results().size(), bars, "one bar per result line");
+        assertTrue(text.contains("selfpost: one op = ") && text.contains("burst: one op = "), text);
+    }
 }
