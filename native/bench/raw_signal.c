@@ -5,12 +5,13 @@
  * kill(getpid(), SIGUSR1) and blocks until the acknowledgement. ops = rounds; the extras
  * are the kill -> handler latency (median and 99th percentile) over the measured rounds.
  *
- * The main thread only waits for the other two, as the java launcher's first thread does in
- * a JVM: a signal sent to the process goes first to the thread whose id is the process id
- * when it does not block it, so in both programs the kernel wakes that idle thread to run
- * the handler. With the loop on the main thread instead (pass "main-loop" as the second
- * argument) the handler interrupts epoll_wait directly, one wake-up fewer, which no JVM
- * program can arrange.
+ * Two layouts, both printed by the bench's signal case:
+ *  - impl=c-raw-jvm-layout (the default): the main thread only waits for the other two, as
+ *    the java launcher's first thread does in a JVM. A signal sent to the process goes first
+ *    to the thread whose id is the process id when it does not block it, so, as in a JVM,
+ *    the kernel wakes that idle thread to run the handler, which then wakes the loop thread.
+ *  - impl=c-raw ("main-loop" as the second argument): the loop runs on the main thread, as
+ *    in a C ivykis program, so the handler interrupts epoll_wait directly, one wake-up fewer.
  * Usage: jivykis-raw-signal SECONDS [main-loop]
  */
 #define _GNU_SOURCE
@@ -92,6 +93,7 @@ static int compare(const void *a, const void *b)
 }
 
 static double seconds;
+static const char *impl_name = "c-raw-jvm-layout";
 
 /* The rounds, warm-up then measured, with the killer thread; prints the result line. */
 static void *loop_main(void *arg)
@@ -125,9 +127,9 @@ static void *loop_main(void *arg)
 
 	long long n = rounds < MAX_SAMPLES ? rounds : MAX_SAMPLES;
 	qsort(samples, (size_t)n, sizeof(samples[0]), compare);
-	printf("name=signal impl=c-raw ops=%lld ns_per_op=%.1f ops_per_sec=%.0f kill_to_handler_ns=%lld"
+	printf("name=signal impl=%s ops=%lld ns_per_op=%.1f ops_per_sec=%.0f kill_to_handler_ns=%lld"
 	       " kill_to_handler_p99_ns=%lld\n",
-	       rounds, (double)elapsed / (double)rounds, (double)rounds * 1e9 / (double)elapsed,
+	       impl_name, rounds, (double)elapsed / (double)rounds, (double)rounds * 1e9 / (double)elapsed,
 	       samples[n / 2], samples[n * 99 / 100]);
 	return NULL;
 }
@@ -153,6 +155,7 @@ int main(int argc, char **argv)
 		bench_die("sigaction");
 
 	if (loop_on_main) {
+		impl_name = "c-raw";
 		loop_main(NULL);
 		return 0;
 	}

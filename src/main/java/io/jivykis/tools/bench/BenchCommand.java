@@ -203,7 +203,8 @@ public final class BenchCommand {
                     progress(position, names.size(), name, "c-raw");
                 }
                 runRaw(name, nsPerOp);
-                printRatios(name, nsPerOp);
+                printRatios(name, nsPerOp, latency);
+                latency.clear();
             }
             return failures == 0 ? 0 : 1;
         }
@@ -252,11 +253,18 @@ public final class BenchCommand {
             }
         }
 
+        /** The kill -> handler latencies of the current case, by impl (signal only). */
+        private final Map<String, Double> latency = new LinkedHashMap<>();
+
         private void print(String line, Map<String, Double> nsPerOp) {
             out.println(line);
             out.flush();
             String impl = field(line, "impl");
             String perOp = field(line, "ns_per_op");
+            String killToHandler = field(line, "kill_to_handler_ns");
+            if (impl != null && killToHandler != null && !latency.containsKey(impl)) {
+                latency.put(impl, Double.parseDouble(killToHandler));
+            }
             if (impl != null && perOp != null) {
                 double ns = Double.parseDouble(perOp);
                 chart.add(labelOf(line, impl), ns);
@@ -272,20 +280,38 @@ public final class BenchCommand {
             return objects == null ? impl : impl + " n=" + objects;
         }
 
-        /** Rates relative to the raw C program: above 1 means jivykis is faster. */
-        private void printRatios(String name, Map<String, Double> nsPerOp) {
-            Double c = nsPerOp.get("c-raw");
-            if (c == null) {
-                return;
-            }
-            nsPerOp.forEach((impl, ns) -> {
-                if (!impl.equals("c-raw") && ns > 0) {
-                    String ratio = String.format(Locale.ROOT, "%s: %s ns_per_op is %.3fx c-raw's (rate %.2fx)",
-                            name, impl, ns / c, c / ns);
-                    out.println("# " + ratio);
-                    chart.addRatio(ratio);
+        /**
+         * Rates relative to each raw C program of the case (c-raw, and for signals also
+         * c-raw-jvm-layout): above 1 means jivykis is faster. For signals, the kill -> handler
+         * latency is compared too, which is what the layouts differ in.
+         */
+        private void printRatios(String name, Map<String, Double> nsPerOp, Map<String, Double> latency) {
+            for (String peer : List.of("c-raw", "c-raw-jvm-layout")) {
+                Double c = nsPerOp.get(peer);
+                if (c == null) {
+                    continue;
                 }
-            });
+                nsPerOp.forEach((impl, ns) -> {
+                    if (!impl.startsWith("c-raw") && ns > 0) {
+                        ratio(String.format(Locale.ROOT, "%s: %s ns_per_op is %.3fx %s's (rate %.2fx)",
+                                name, impl, ns / c, peer, c / ns));
+                    }
+                });
+                Double cLatency = latency.get(peer);
+                if (cLatency != null) {
+                    latency.forEach((impl, ns) -> {
+                        if (!impl.startsWith("c-raw") && ns > 0) {
+                            ratio(String.format(Locale.ROOT, "%s: %s kill_to_handler_ns is %.3fx %s's",
+                                    name, impl, ns / cLatency, peer));
+                        }
+                    });
+                }
+            }
+        }
+
+        private void ratio(String line) {
+            out.println("# " + line);
+            chart.addRatio(line);
         }
 
         private void fail(String what, Throwable e) {

@@ -115,6 +115,21 @@ class BenchCommandTest {
         }
     }
 
+    @Test
+    @Timeout(60)
+    void theSignalCaseRunsBothCLayoutsAndComparesTheirLatency() throws Exception {
+        Path nativeDir = Paths.get(System.getProperty(RawPrograms.NATIVE_DIR_PROPERTY, "target/native"));
+        Run run = new Run("--seconds", "0.05", "--only", "signal", "--native-dir", nativeDir.toString());
+        assertEquals(0, run.status, run.err);
+        assertEquals(List.of("impl=jivykis-eventfd", "impl=jivykis-pipe", "impl=sun-misc-signal", "impl=c-raw",
+                "impl=c-raw-jvm-layout"), run.impls());
+        for (String peer : List.of("c-raw", "c-raw-jvm-layout")) {
+            Pattern ratio = Pattern.compile("# signal: jivykis-eventfd kill_to_handler_ns is [0-9.]+x " + peer + "'s");
+            assertTrue(run.lines.stream().anyMatch(line -> ratio.matcher(line).matches()),
+                    "no latency ratio against " + peer + ":\n" + String.join("\n", run.lines));
+        }
+    }
+
     /** Each open descriptor with what it refers to, so a failure names the leaked one. */
     private static java.util.Set<String> openDescriptors() {
         try (Stream<Path> fds = Files.list(Paths.get("/proc/self/fd"))) {
