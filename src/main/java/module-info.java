@@ -9,4 +9,6 @@ module io.jivykis {
     exports io.jivykis;
     // Only the bench command reads per-thread allocation counters; the library needs nothing.
     requires static jdk.management;
+    // The loop's JFR events; the library works without it (see io.jivykis.internal.Flight).
+    requires static jdk.jfr;
 }
