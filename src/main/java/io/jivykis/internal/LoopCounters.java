@@ -92,10 +92,12 @@ public abstract class LoopCounters extends PostQueue {
 
     // ---- Loop thread ------------------------------------------------------------------
 
+    /** One more iteration of run(). */
     final void countIteration() {
         ITERATIONS_H.setOpaque(this, iterations + 1);
     }
 
+    /** One more wait that could block, which lasted {@code nanos}. */
     final void countWait(long nanos) {
         WAITS_H.setOpaque(this, waits + 1);
         BLOCKED_NANOS_H.setOpaque(this, blockedNanos + nanos);
@@ -111,10 +113,12 @@ public abstract class LoopCounters extends PostQueue {
         }
     }
 
+    /** One more task run. */
     final void countTask() {
         TASKS_RUN_H.setOpaque(this, tasksRun + 1);
     }
 
+    /** One more readiness report dispatched to a registered object. */
     final void countDescriptorReport() {
         DESCRIPTOR_REPORTS_H.setOpaque(this, descriptorReports + 1);
     }
@@ -127,10 +131,12 @@ public abstract class LoopCounters extends PostQueue {
         }
     }
 
+    /** One more run of a posted object. */
     final void countPostedRun() {
         POSTED_RUNS_H.setOpaque(this, postedRuns + 1);
     }
 
+    /** The number of registered objects changed to {@code count}. */
     final void publishRegistered(int count) {
         REGISTERED_H.setOpaque(this, count);
     }
