@@ -7,15 +7,17 @@ package io.jivykis.internal;
  * ({@link TaskQueue}), the posted sources ({@link PostQueue}, which this class extends, for
  * speed: see there), the wake-up protocol ({@link WakeUp}) and what the loop counts about
  * itself ({@link LoopCounters}, also extended, for the same reason; it also holds the mark
- * of the current step that the blocked-loop {@link Watchdog} samples). The order of one iteration is documented once, in {@code EventLoop}'s
- * Javadoc; {@link #iterate()} is that list.
+ * of the current step that the blocked-loop {@link Watchdog} samples). The order of one
+ * iteration is documented once, in {@code EventLoop}'s Javadoc; {@link #iterate()} is that
+ * list.
  *
  * <p>Posts from the loop's own thread go to a plain owner-only queue and cost no system
  * call. Posts from other threads go to a lock-free stack; the poster wakes the loop with one
  * write to the wake-up descriptor only if the loop is about to sleep or sleeping.
  *
  * <p>Every method but {@link #wakeUp()} (through {@link Source#post()}) and
- * {@link #closeAbandoned()} belongs to the owning thread; the fields are plain.
+ * {@link #closeAbandoned()} (and the readers of the counters and the threshold) belongs to
+ * the owning thread; the fields are plain but the threshold.
  */
 public final class Loop extends LoopCounters {
     /** How many posted sources one iteration dispatches before polling descriptors again. */
@@ -102,9 +104,9 @@ public final class Loop extends LoopCounters {
         }
         running = true;
         quitRequested = false;
-        markStep(this);
-        watch(blockedThresholdNanos);
         try {
+            markStep(this);
+            watch(blockedThresholdNanos);
             while (!quitRequested && hasWork()) {
                 iterate();
             }
