@@ -12,7 +12,7 @@ package io.jivykis;
  * dispatches made meanwhile. Taken on the loop's thread, or after {@link EventLoop#run()}
  * returned and that is known to the caller (a join, a handler's signal), every value is
  * exact. Counters only grow, and a later snapshot never shows a smaller value than an
- * earlier one. The two that come from sampling are marked approximate.
+ * earlier one. The one that comes from sampling, {@link #longestStepNanos()}, is approximate.
  *
  * <p>Durations are in nanoseconds of the {@link System#nanoTime()} clock.
  */
