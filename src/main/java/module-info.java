@@ -9,4 +9,6 @@
  */
 module io.jivykis {
     exports io.jivykis;
+    // The loop's JFR events; the library works without it (see io.jivykis.internal.Flight).
+    requires static jdk.jfr;
 }

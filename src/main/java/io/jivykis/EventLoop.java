@@ -1,7 +1,9 @@
 package io.jivykis;
 
 import io.jivykis.internal.Loop;
+import io.jivykis.internal.LoopCounters;
 import java.lang.ref.Cleaner;
+import java.time.Duration;
 import java.util.concurrent.Executor;
 
 /**
@@ -48,6 +50,14 @@ import java.util.concurrent.Executor;
  * Every step stops as soon as a handler calls {@link #quit()}; what it did not reach stays
  * pending for the next {@code run()}. An object unregistered by an earlier handler of the
  * same iteration is not called.
+ *
+ * <p><b>Seeing what a loop does.</b> {@link #metrics()} returns the loop's counters (handler
+ * calls, waits, idle time, wake-ups...) from any thread. When one handler holds the loop's
+ * thread longer than the blocked threshold ({@link #setBlockedThreshold(Duration)}; default
+ * 1 second, or the system property {@code jivykis.blockedThresholdMs}, 0 for off), one
+ * warning with the thread's stack goes to the {@code io.jivykis} {@link System.Logger}. JFR
+ * events {@code io.jivykis.LoopWait} and {@code io.jivykis.LoopBlocked} (disabled by
+ * default) record each wait and each such warning.
  *
  * <p><b>A thread that ends with its loop open.</b> Close loops with try-with-resources. If a
  * thread ends without closing its loop, the loop becomes unreachable with the thread, and a
@@ -223,6 +233,54 @@ public final class EventLoop implements AutoCloseable {
             }
         }
         reclaim.clean();
+    }
+
+    /**
+     * What the loop has done so far: a snapshot of its counters (see {@link LoopMetrics} for
+     * what each counts and which are approximate). Any thread, also after {@link #close()};
+     * it costs the loop nothing, and allocates only the snapshot.
+     */
+    public LoopMetrics metrics() {
+        long[] c = core.counters();
+        return new LoopMetrics(c[LoopCounters.ITERATIONS], c[LoopCounters.WAITS], c[LoopCounters.BLOCKED_NANOS],
+                core.wakeUpWrites(), (int) c[LoopCounters.REGISTERED], c[LoopCounters.TIMERS_FIRED],
+                c[LoopCounters.TIMER_LATENESS_NANOS], c[LoopCounters.MAX_TIMER_LATENESS_NANOS],
+                c[LoopCounters.TASKS_RUN], c[LoopCounters.DESCRIPTOR_REPORTS], c[LoopCounters.FOREIGN_DRAINS],
+                c[LoopCounters.SIGNALS_DELIVERED], c[LoopCounters.POSTED_RUNS], c[LoopCounters.BLOCKED_WARNINGS],
+                c[LoopCounters.LONGEST_STEP_NANOS]);
+    }
+
+    /**
+     * Sets how long one handler (or any single step of an iteration) may hold this loop's
+     * thread before a warning is logged; {@link Duration#ZERO} turns the warning off. A new
+     * loop starts with the system property {@code jivykis.blockedThresholdMs} (milliseconds),
+     * or 1 second without it.
+     *
+     * <p>While {@link #run()} is active and the threshold is on, one daemon thread for the
+     * whole JVM ({@code jivykis-watchdog}) samples the loop a few times per threshold; it
+     * exists only while some loop runs with a threshold. When a step outlasts the threshold,
+     * one warning per occurrence goes to the {@code io.jivykis} {@link System.Logger} at level
+     * WARNING: the loop's thread, the kind of object whose handler it is, how long so far (a
+     * lower bound), and the loop thread's stack at that moment as the record's throwable. The
+     * warning comes at most a quarter of the threshold late. Setting the threshold inside
+     * {@code run()} (from a handler) takes effect at once.
+     *
+     * @throws IllegalArgumentException if {@code threshold} is negative
+     * @throws IllegalStateException on a thread that does not own the loop
+     */
+    public void setBlockedThreshold(Duration threshold) {
+        long nanos;
+        try {
+            nanos = threshold.toNanos();
+        } catch (ArithmeticException e) {
+            nanos = Long.MAX_VALUE;
+        }
+        core.setBlockedThresholdNanos(nanos);
+    }
+
+    /** The blocked threshold ({@link Duration#ZERO} when the warning is off). Any thread. */
+    public Duration blockedThreshold() {
+        return Duration.ofNanos(core.blockedThresholdNanos());
     }
 
     /** The engine, for the loop objects of this package. */

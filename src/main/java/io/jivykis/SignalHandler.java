@@ -174,6 +174,11 @@ public final class SignalHandler {
         }
 
         @Override
+        protected boolean deliversSignals() {
+            return true;
+        }
+
+        @Override
         protected void beforeUnwatch() {
             SignalTable.Entry published = entry;
             entry = null;

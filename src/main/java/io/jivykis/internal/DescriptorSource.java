@@ -53,8 +53,14 @@ public class DescriptorSource extends WatchedSource {
         // descriptor readable, so the handler is called again after it returns. A readiness
         // report with nothing to read runs nothing: only a write makes the handler run.
         if (descriptor.drain()) {
+            loop.countForeignDrain(deliversSignals());
             handler.run();
         }
+    }
+
+    /** Whether the writes this source drains come from a signal handler (for the loop's metrics). */
+    protected boolean deliversSignals() {
+        return false;
     }
 
     @Override

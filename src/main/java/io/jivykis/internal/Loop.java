@@ -5,18 +5,21 @@ package io.jivykis.internal;
  * own class: the registered sources ({@link SlotTable}), the descriptors in the epoll set
  * ({@link Watches}), the armed timers ({@link TimerHeap}), the scheduled tasks
  * ({@link TaskQueue}), the posted sources ({@link PostQueue}, which this class extends, for
- * speed: see there) and the wake-up protocol
- * ({@link WakeUp}). The order of one iteration is documented once, in {@code EventLoop}'s
- * Javadoc; {@link #iterate()} is that list.
+ * speed: see there), the wake-up protocol ({@link WakeUp}) and what the loop counts about
+ * itself ({@link LoopCounters}, also extended, for the same reason; it also holds the mark
+ * of the current step that the blocked-loop {@link Watchdog} samples). The order of one
+ * iteration is documented once, in {@code EventLoop}'s Javadoc; {@link #iterate()} is that
+ * list.
  *
  * <p>Posts from the loop's own thread go to a plain owner-only queue and cost no system
  * call. Posts from other threads go to a lock-free stack; the poster wakes the loop with one
  * write to the wake-up descriptor only if the loop is about to sleep or sleeping.
  *
  * <p>Every method but {@link #wakeUp()} (through {@link Source#post()}) and
- * {@link #closeAbandoned()} belongs to the owning thread; the fields are plain.
+ * {@link #closeAbandoned()} (and the readers of the counters and the threshold) belongs to
+ * the owning thread; the fields are plain but the threshold.
  */
-public final class Loop extends PostQueue {
+public final class Loop extends LoopCounters {
     /** How many posted sources one iteration dispatches before polling descriptors again. */
     static final int POST_BUDGET = 1024;
     /** How many ready descriptors one wait reports at most; the rest are reported by the next. */
@@ -33,6 +36,16 @@ public final class Loop extends PostQueue {
     private final TaskQueue tasks = new TaskQueue();
     /** Runs Runnables from any thread through the posted step; shut down when the loop closes. */
     private final LoopExecutor executor;
+
+    /**
+     * How long one step may hold the thread before the {@link Watchdog} warns, in
+     * nanoseconds; 0 turns the warning off. Written on the loop thread, read by any
+     * (volatile: read once per run(), so the cost does not matter); the watchdog keeps its
+     * own copy, handed over under its lock.
+     */
+    private volatile long blockedThresholdNanos = Watchdog.defaultThresholdNanos();
+    /** Whether the watchdog watches this loop now (inside run(), threshold on). Loop thread only. */
+    private boolean watched;
 
     private boolean running;
     private boolean quitRequested;
@@ -90,16 +103,21 @@ public final class Loop extends PostQueue {
         running = true;
         quitRequested = false;
         try {
+            markStep(this);
+            watch(blockedThresholdNanos);
             while (!quitRequested && hasWork()) {
                 iterate();
             }
         } finally {
             running = false;
+            markStep(null);
+            watch(0);
         }
     }
 
     /** One iteration: the steps {@code EventLoop}'s Javadoc lists, in that order. */
     private void iterate() {
+        countIteration();
         nowValid = false;
         runExpiredTimers();
         runTasks();
@@ -137,6 +155,8 @@ public final class Loop extends PostQueue {
                 return;
             }
             timers.poll();
+            countTimer(now - first.deadline);
+            markStep(first);
             first.due();
         }
     }
@@ -146,6 +166,8 @@ public final class Loop extends PostQueue {
         for (int n = tasks.size(); n > 0 && !quitRequested; n--) {
             Source task = tasks.poll();
             if (!task.detached) {
+                countTask();
+                markStep(task);
                 task.due();
             }
         }
@@ -180,10 +202,23 @@ public final class Loop extends PostQueue {
                 timeout = 0;
             }
         }
+        if (!block) {
+            return epoll.awaitNanos(0);
+        }
+        // Only a wait that could block is measured and marked: it costs a system call that
+        // may sleep anyway, so two clock reads and two stores are lost in it; the
+        // non-blocking waits of a busy loop pay nothing.
+        markStep(null);
+        Object flight = Flight.beginWait();
+        long start = System.nanoTime();
         int n = epoll.awaitNanos(timeout);
-        if (block) {
-            wake.awake();
-            nowValid = false;
+        wake.awake();
+        long waited = System.nanoTime() - start;
+        markStep(this);
+        nowValid = false;
+        countWait(waited);
+        if (flight != null) {
+            Flight.endWait(flight, timeout, n);
         }
         return n;
     }
@@ -199,6 +234,8 @@ public final class Loop extends PostQueue {
             // handler of this batch, names a token no live source has, and is dropped.
             Source source = sources.byToken(token);
             if (source != null) {
+                countDescriptorReport();
+                markStep(source);
                 source.ready(epoll.flags(i));
             }
         }
@@ -212,6 +249,8 @@ public final class Loop extends PostQueue {
             }
             source.clearPending();
             if (!source.detached) {
+                countPostedRun();
+                markStep(source);
                 source.posted();
             }
         }
@@ -225,6 +264,7 @@ public final class Loop extends PostQueue {
         }
         sources.add(source);
         source.detached = false;
+        publishRegistered(sources.size());
     }
 
     void detach(Source source) {
@@ -234,6 +274,7 @@ public final class Loop extends PostQueue {
         timers.remove(source);
         sources.remove(source);
         source.detached = true;
+        publishRegistered(sources.size());
     }
 
     void armTimer(Source source, long deadline) {
@@ -340,6 +381,52 @@ public final class Loop extends PostQueue {
     public void quit() {
         checkOwner("EventLoop.quit()");
         quitRequested = true;
+    }
+
+    /** How many wake-up writes other threads made to this loop. Any thread (see {@link WakeUp#writes()}). */
+    public long wakeUpWrites() {
+        return wake.writes();
+    }
+
+    /**
+     * This loop's counters, indexed by {@link LoopCounters}'s constants; any thread, each
+     * value read on its own (see there).
+     */
+    public long[] counters() {
+        long[] values = new long[COUNT];
+        readCounters(values);
+        return values;
+    }
+
+    /**
+     * Sets the blocked-loop threshold in nanoseconds (0: off). Loop thread only; a change made
+     * inside {@link #run()} takes effect at once.
+     */
+    public void setBlockedThresholdNanos(long nanos) {
+        checkOwner("EventLoop.setBlockedThreshold()");
+        if (nanos < 0) {
+            throw new IllegalArgumentException("blocked threshold " + nanos + " ns is negative: use 0 to turn the warning off");
+        }
+        blockedThresholdNanos = nanos;
+        if (running) {
+            watch(nanos);
+        }
+    }
+
+    /** Has the watchdog watch this loop with {@code thresholdNanos}, or not at all for 0. */
+    private void watch(long thresholdNanos) {
+        if (thresholdNanos > 0) {
+            Watchdog.watch(this, thresholdNanos);
+            watched = true;
+        } else if (watched) {
+            watched = false;
+            Watchdog.unwatch(this);
+        }
+    }
+
+    /** The blocked-loop threshold in nanoseconds, 0 when off. Any thread. */
+    public long blockedThresholdNanos() {
+        return blockedThresholdNanos;
     }
 
     /** Wakes the loop if it is blocked or about to block. Any thread; nothing after close. */

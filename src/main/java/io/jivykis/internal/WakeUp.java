@@ -75,10 +75,18 @@ final class WakeUp extends WakeUpTrailingPad {
         } finally {
             gate.exit();
         }
+        if (rc >= 0) {
+            countWrite();
+        }
         if (rc < 0) {
             throw Errors.failure("write(wake-up " + descriptor.backend().name().toLowerCase(java.util.Locale.ROOT)
                     + " fd " + descriptor.writeFd() + ")", -rc);
         }
+    }
+
+    /** How many wake-up writes posters have made. Any thread; exact (see {@link WakeUpSleeping#writes}). */
+    long writes() {
+        return (long) WRITES.getOpaque(this);
     }
 
     /** The loop saw its wake-up descriptor readable: a pipe must be emptied, an eventfd not. */
@@ -105,10 +113,12 @@ abstract class WakeUpLeadingPad {
 /** The field posters read and CAS: whether the loop sleeps. */
 abstract class WakeUpSleeping extends WakeUpLeadingPad {
     static final VarHandle SLEEPING;
+    static final VarHandle WRITES;
 
     static {
         try {
             SLEEPING = MethodHandles.lookup().findVarHandle(WakeUpSleeping.class, "sleeping", int.class);
+            WRITES = MethodHandles.lookup().findVarHandle(WakeUpSleeping.class, "writes", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -117,6 +127,22 @@ abstract class WakeUpSleeping extends WakeUpLeadingPad {
     /** 1 while the loop is about to block or blocked in epoll_wait. */
     @SuppressWarnings("unused") // accessed through SLEEPING
     private volatile int sleeping;
+
+    /**
+     * Wake-up writes made, for the loop's metrics. Counted by the poster that made the write,
+     * on the one path that already pays a CAS and a system call, so no other post costs
+     * anything for it. Two such posters can overlap (one still writing for a sleep the loop
+     * has already left, the next for the following sleep), so the count is an atomic add; it
+     * sits next to {@code sleeping}, whose line that poster's CAS has just taken, so the add
+     * finds its line at hand. Readers load it opaquely: a monotonic count, nothing inferred.
+     */
+    @SuppressWarnings("unused") // accessed through WRITES
+    private volatile long writes;
+
+    /** One more wake-up write. Poster thread, after its write. */
+    final void countWrite() {
+        WRITES.getAndAdd(this, 1L);
+    }
 }
 
 /** Padding after it, so the final fields of {@link WakeUp} live on another line. */

@@ -76,6 +76,7 @@ final class Tour {
             holder[0].post();
             loop.run();
             say("run() returned: nothing left registered");
+            say("the loop's metrics: " + loop.metrics());
         }
         say("closed the loop: every descriptor it owned is closed");
         out.printf("tour finished in %.1f ms%n", (System.nanoTime() - start) / 1e6);
