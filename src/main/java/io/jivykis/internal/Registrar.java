@@ -128,6 +128,11 @@ public final class Registrar<O, S extends Source> {
         }
     }
 
+    /** The public class's name ("EventRaw"), for messages. */
+    String kind() {
+        return kind;
+    }
+
     /** Clears {@code owner}'s field if it still holds {@code source}. Loop thread, on detach. */
     void forget(Object owner, Source source) {
         field.compareAndSet(owner, source, (Source) null);

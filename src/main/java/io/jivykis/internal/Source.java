@@ -126,6 +126,19 @@ public abstract class Source {
         this.holder = holder;
     }
 
+    /**
+     * The kind of public object this source registers, for messages ("Timer", "EventRaw"):
+     * its registrar's, or else the public class the source's class is nested in.
+     */
+    final String kind() {
+        if (registrar != null) {
+            return registrar.kind();
+        }
+        Class<?> type = getClass();
+        Class<?> outer = type.getEnclosingClass();
+        return (outer != null ? outer : type).getSimpleName();
+    }
+
     /** The loop this source belongs to. */
     public final Loop loop() {
         return loop;

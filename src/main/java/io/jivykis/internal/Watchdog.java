@@ -219,9 +219,10 @@ final class Watchdog {
         if (object instanceof LoopExecutor) {
             return "executor";
         }
-        Class<?> type = object.getClass();
-        Class<?> outer = type.getEnclosingClass();
-        return (outer != null ? outer : type).getSimpleName();
+        if (object instanceof Source) {
+            return ((Source) object).kind();
+        }
+        return object.getClass().getSimpleName();
     }
 
     private static String describe(String kind) {
