@@ -47,7 +47,8 @@ import java.util.Objects;
  * <p><b>Signals the JVM owns are refused</b> with an {@link IllegalArgumentException}
  * saying why: SIGSEGV, SIGBUS, SIGFPE, SIGILL (the JVM turns them into exceptions), SIGPIPE
  * and SIGXFSZ (the JVM ignores them so failed writes become exceptions), SIGQUIT (thread
- * dumps), SIGUSR2 (HotSpot's thread suspension), {@code SIGRTMAX - 2} (the JDK's NIO
+ * dumps), SIGUSR2 (HotSpot's thread suspension), SIGPROF (profilers' and the JDK's CPU-time
+ * sampling), {@code SIGRTMAX - 2} (the JDK's NIO
  * interrupts blocked channel I/O with it), SIGKILL and SIGSTOP (cannot be caught), and the
  * signals glibc reserves below SIGRTMIN.
  *
