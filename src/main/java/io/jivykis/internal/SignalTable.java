@@ -122,19 +122,20 @@ public final class SignalTable {
             }
             // The grace period: a handler that read the slot before the clear has finished.
             SignalNative.quiesce();
-            // Whatever reached this entry's descriptor up to now is in it: hand it on. The
-            // uncovered entries stay open while LOCK is held (their remove needs it).
-            if (!uncovered.isEmpty() && entry.descriptor.drain()) {
-                for (Entry behind : uncovered) {
-                    Errors.check("write(handing a pending " + SignalNames.name(entry.signum)
-                            + " to the SignalHandler behind an exclusive one)", behind.descriptor.signal());
-                }
-            }
             row.slots.clear(entry.slot);
             if (row.order.isEmpty()) {
                 ROWS.remove(entry.signum);
                 Errors.check("sigaction(" + SignalNames.name(entry.signum) + ", previous disposition)",
                         SignalNative.restore(entry.signum));
+            }
+            // Whatever reached this entry's descriptor up to now is in it: hand it on (last,
+            // so that a failure here leaves the table consistent). The uncovered entries stay
+            // open while LOCK is held: their own remove needs it.
+            if (!uncovered.isEmpty() && entry.descriptor.drain()) {
+                for (Entry behind : uncovered) {
+                    Errors.check("write(handing a pending " + SignalNames.name(entry.signum)
+                            + " to the SignalHandler behind an exclusive one)", behind.descriptor.signal());
+                }
             }
         }
     }
