@@ -103,6 +103,12 @@ int jivykis_offer_connect(const char *path, int timeout_ms);
  * without native code of your own, use io.jivykis.SignalHandler.
  */
 
+/*
+ * The JNI library also exports the data symbol jivykis_shim_copy_marker. It is no API: each
+ * copy of the library looks for it in the objects already loaded, to refuse being a second
+ * copy in one JVM (native/src/single_copy.c says why).
+ */
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,7 +1,8 @@
 /*
  * The owner's side of an event offer (io.jivykis.EventOffer): a listening Unix domain
- * socket whose file permissions are the access control, and the one message that carries
- * the event's descriptor to each connecting process (see offer_wire.h). The receiving side
+ * socket whose file permissions are the access control (its file-system steps are in
+ * offer_path.c), and the one message that carries the event's descriptor to each
+ * connecting process (see offer_wire.h). The receiving side
  * is jivykis_offer_connect (offer_connect.c), bound here for Java too.
  */
 #define _GNU_SOURCE
@@ -11,29 +12,14 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "jivykis.h"
+#include "offer_path.h"
 #include "offer_wire.h"
 #include "shim.h"
 
 #define OFFER_NATIVE_CLASS "io/jivykis/internal/OfferNative"
-
-/*
- * A short name in the directory of `path` ("<dir>/.jv<hex>") to bind first; 0 or -errno.
- * It is no longer than `path` whenever the final file name has 11 bytes or more.
- */
-static int temporary_name(const char *path, char *out, size_t size, unsigned attempt)
-{
-	const char *slash = strrchr(path, '/');
-	int dir_len = slash == NULL ? 0 : (int)(slash - path + 1);
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	unsigned noise = (unsigned)getpid() * 2654435761u ^ (unsigned)now.tv_nsec ^ attempt * 40503u;
-	int n = snprintf(out, size, "%.*s.jv%08x", dir_len, path, noise);
-	return (n < 0 || (size_t)n >= size) ? -ENAMETOOLONG : 0;
-}
 
 /*
  * Copies a socket path from Java bytes into `path` (sun_path sized), NUL-terminated: 0, or
@@ -57,49 +43,42 @@ static int copy_path(JNIEnv *env, jbyteArray path_bytes,
 
 /*
  * A listening Unix socket at `path` (NUL-terminated in `path_bytes`' first `len` bytes),
- * O_CLOEXEC | O_NONBLOCK, with file mode exactly `mode`; the descriptor or a negative errno,
- * with nothing left open or bound on failure.
+ * O_CLOEXEC | O_NONBLOCK, with file mode exactly `mode`: the descriptor or a negative errno,
+ * with nothing left open or bound on failure. The file's (st_dev, st_ino) go to
+ * `identity[0..1]`, for offer_remove. The file-system steps, and why they are safe in a
+ * directory others can write, are in offer_path.c.
  *
- * The file must appear at `path` only once it is listening with its final mode: a process
- * that sees the file and connects must never get ECONNREFUSED, nor find it with wider
- * permissions. So the socket is bound under a temporary name in the same directory, set to
- * `mode` and put to listen there, then hard-linked to `path` (link fails with EEXIST rather
- * than replace a file someone else put there) and the temporary name removed. On Linux
- * bind() creates the file with the socket inode's mode minus the umask, so the socket is
- * made 0600 before bind: even the temporary name is never wider than that.
+ * The file appears at `path` only once it is listening with its final mode: a process that
+ * sees the file and connects never gets ECONNREFUSED, nor finds it with wider permissions.
  */
-static jint offer_listen(JNIEnv *env, jclass cls, jbyteArray path_bytes, jint mode)
+static jint offer_listen(JNIEnv *env, jclass cls, jbyteArray path_bytes, jint mode, jlongArray identity)
 {
 	(void)cls;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	int copied = copy_path(env, path_bytes, path);
 	if (copied < 0)
 		return copied;
-	if (access(path, F_OK) == 0)
-		return -EADDRINUSE; /* the usual case of a taken path, reported before any work */
-
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0)
-		return -errno;
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	int rc = fchmod(fd, 0600) < 0 ? -errno : -EADDRINUSE;
-	for (unsigned attempt = 0; rc == -EADDRINUSE && attempt < 16; attempt++) {
-		rc = temporary_name(path, addr.sun_path, sizeof(addr.sun_path), attempt);
-		if (rc == 0 && bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
-			rc = -errno;
+	if (identity == NULL || (*env)->GetArrayLength(env, identity) < 2)
+		return -EINVAL;
+	struct jivykis_offer_file made;
+	int fd = jivykis_offer_listen_at(path, (mode_t)mode, &made);
+	if (fd >= 0) {
+		jlong values[2] = { (jlong)made.dev, (jlong)made.ino };
+		(*env)->SetLongArrayRegion(env, identity, 0, 2, values);
 	}
-	if (rc < 0) {
-		close(fd);
-		return rc;
-	}
-	if (chmod(addr.sun_path, (mode_t)mode) < 0 || listen(fd, 64) < 0 || link(addr.sun_path, path) < 0) {
-		rc = errno == EEXIST ? -EADDRINUSE : -errno;
-		unlink(addr.sun_path);
-		close(fd);
-		return rc;
-	}
-	unlink(addr.sun_path);
 	return fd;
+}
+
+/* Removes `path` if it is still the socket file `dev`/`ino`: 0 removed, 1 left alone, or -errno. */
+static jint offer_remove(JNIEnv *env, jclass cls, jbyteArray path_bytes, jlong dev, jlong ino)
+{
+	(void)cls;
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	int copied = copy_path(env, path_bytes, path);
+	if (copied < 0)
+		return copied;
+	struct jivykis_offer_file made = { .dev = (dev_t)dev, .ino = (ino_t)ino };
+	return jivykis_offer_remove(path, &made);
 }
 
 /* accept4: a connection (O_CLOEXEC | O_NONBLOCK) or a negative errno (-EAGAIN: none waiting). */
@@ -153,7 +132,8 @@ static jint offer_connect(JNIEnv *env, jclass cls, jbyteArray path_bytes, jint t
 int jivykis_register_offer(JNIEnv *env)
 {
 	static const JNINativeMethod methods[] = {
-		{ "listen", "([BI)I", (void *)offer_listen },
+		{ "listen", "([BI[J)I", (void *)offer_listen },
+		{ "remove", "([BJJ)I", (void *)offer_remove },
 		{ "accept", "(I)I", (void *)offer_accept },
 		{ "send", "(IIZ)I", (void *)offer_send },
 		{ "connect", "([BI)I", (void *)offer_connect },

@@ -10,6 +10,7 @@
 #define JIVYKIS_SHIM_H
 
 #include <jni.h>
+#include <stddef.h>
 
 #define JIVYKIS_HIDDEN __attribute__((visibility("hidden")))
 #define JIVYKIS_NATIVE_CLASS "io/jivykis/internal/Native"
@@ -21,6 +22,12 @@
 /* Binds `count` methods on the class `class_name`; returns JNI_OK or JNI_ERR. */
 JIVYKIS_HIDDEN int jivykis_bind(JNIEnv *env, const char *class_name,
 				const JNINativeMethod *methods, jint count);
+
+/*
+ * Whether another copy of this library is loaded in the process (single_copy.c): 1 with
+ * its file name in `where`, or 0.
+ */
+JIVYKIS_HIDDEN int jivykis_find_other_copy(char *where, size_t size);
 
 /* One registration function per concern; each returns JNI_OK or JNI_ERR. */
 JIVYKIS_HIDDEN int jivykis_register_announcement(JNIEnv *env);

@@ -5,9 +5,7 @@ import io.jivykis.internal.Linux;
 import io.jivykis.internal.Loop;
 import io.jivykis.internal.OfferSocket;
 import io.jivykis.internal.WatchedSource;
-import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -32,7 +30,10 @@ import java.util.Set;
  *
  * <p><b>Access control</b> is the socket file's permissions: 0600 by default, so only this
  * user's processes can connect; choose others with {@link #open(EventRaw, Path, Set)}.
- * The file never exists with wider permissions than asked for. Whoever can connect can
+ * The file never exists with wider permissions than asked for. Opening is safe in a
+ * directory that others can write: the socket is made in a fresh private directory, given
+ * its mode there and hard-linked into place, so no step follows a symlink or changes a file
+ * someone else put in the way (such a race makes {@code open} fail, never succeed wrongly). Whoever can connect can
  * post to the event as often as it likes (and no more: it gets the right to post, nothing
  * else of this process). Put the socket in a directory that only the intended users can
  * reach.
@@ -42,7 +43,8 @@ import java.util.Set;
  * loop, inside {@link EventLoop#run()}, so a connecting process waits while the loop is
  * not running. An open offer counts as a registered object: it keeps {@code run()} going,
  * like any other; close it (from a handler, for instance) to let {@code run()} return.
- * Closing it, or closing the loop, removes the socket file. A process that connected keeps
+ * Closing it, or closing the loop, removes the socket file, if it is still the one this
+ * offer made: a file someone else put at the path meanwhile (another offer's) is left alone. A process that connected keeps
  * its {@link Poster} after the offer is closed. While the event is not registered, the
  * offer answers connections without a descriptor, and receivers report that. If this
  * process runs out of descriptors while accepting (EMFILE), {@code run()} throws that error
@@ -87,8 +89,8 @@ public final class EventOffer implements AutoCloseable {
         }
         loop.checkOwner("EventOffer.open()");
         Path path = socket.toAbsolutePath();
-        int fd = OfferSocket.listen(path, mode);
-        Listener listener = new Listener(loop, event, path, fd);
+        OfferSocket.Listening socketFile = OfferSocket.listen(path, mode);
+        Listener listener = new Listener(loop, event, path, socketFile);
         listener.start();
         return new EventOffer(listener);
     }
@@ -109,8 +111,8 @@ public final class EventOffer implements AutoCloseable {
     }
 
     /**
-     * Stops offering: removes the socket file and closes the socket. Posters already handed
-     * out keep working. Idempotent. Only on the thread that opened the offer.
+     * Stops offering: removes the socket file (if it is still the one this offer made) and
+     * closes the socket. Posters already handed out keep working. Idempotent. Only on the thread that opened the offer.
      *
      * @throws IllegalStateException on another thread
      */
@@ -132,15 +134,17 @@ public final class EventOffer implements AutoCloseable {
     private static final class Listener extends WatchedSource {
         private final EventRaw event;
         private final Path path;
+        private final OfferSocket.Listening socketFile;
         private final int fd;
         /** Written on the loop thread only; read by {@link EventOffer#handedOut()} (plain: a statistic). */
         private long handedOut;
 
-        Listener(Loop loop, EventRaw event, Path path, int fd) {
+        Listener(Loop loop, EventRaw event, Path path, OfferSocket.Listening socketFile) {
             super(loop);
             this.event = event;
             this.path = path;
-            this.fd = fd;
+            this.socketFile = socketFile;
+            this.fd = socketFile.fd;
         }
 
         /** Watches the socket; on failure the socket is closed and its file removed. */
@@ -170,12 +174,8 @@ public final class EventOffer implements AutoCloseable {
 
         @Override
         protected void unwatched() {
-            OfferSocket.close(fd);
-            try {
-                Files.deleteIfExists(path);
-            } catch (IOException e) {
-                throw new UncheckedIOException("closing the event offer: cannot remove " + path, e);
-            }
+            // Removes the file only if it is still the one this offer made, then closes.
+            socketFile.close();
         }
     }
 }

@@ -4,6 +4,7 @@ import io.jivykis.internal.DescriptorSource;
 import io.jivykis.internal.EventDescriptor;
 import io.jivykis.internal.Loop;
 import io.jivykis.internal.Registrar;
+import io.jivykis.internal.ShutdownSignalWatch;
 import io.jivykis.internal.SignalRefusals;
 import io.jivykis.internal.SignalTable;
 import java.lang.invoke.MethodHandles;
@@ -42,12 +43,16 @@ import java.util.Objects;
  * <i>exclusive</i>; those registered after it are not called while it stays registered.
  * The order in which the called handlers run is not defined (they may run on different
  * threads at once). When an exclusive handler unregisters, those behind it are called
- * again; a signal that arrives during that change may reach both.
+ * again; a signal that arrives during that change may reach both. A delivery still pending
+ * for the exclusive handler when it unregisters (the signal arrived, its handler has not
+ * run) is handed to the handlers behind it, as in ivykis: a signal that arrived reaches
+ * someone who still listens.
  *
  * <p><b>Signals the JVM owns are refused</b> with an {@link IllegalArgumentException}
  * saying why: SIGSEGV, SIGBUS, SIGFPE, SIGILL (the JVM turns them into exceptions), SIGPIPE
  * and SIGXFSZ (the JVM ignores them so failed writes become exceptions), SIGQUIT (thread
- * dumps), SIGUSR2 (HotSpot's thread suspension), {@code SIGRTMAX - 2} (the JDK's NIO
+ * dumps), SIGUSR2 (HotSpot's thread suspension), SIGPROF (profilers' and the JDK's CPU-time
+ * sampling), {@code SIGRTMAX - 2} (the JDK's NIO
  * interrupts blocked channel I/O with it), SIGKILL and SIGSTOP (cannot be caught), and the
  * signals glibc reserves below SIGRTMIN.
  *
@@ -55,7 +60,10 @@ import java.util.Objects;
  * running its shutdown hooks and exiting; while a SignalHandler is registered for one, that
  * signal runs the handler instead and the JVM does not exit. When the last SignalHandler of
  * a signal unregisters, the disposition that was in place before the first registered is
- * put back (for these three, the JVM's), so the signal again runs the shutdown hooks. If
+ * put back (for these three, the JVM's), so the signal again runs the shutdown hooks. A
+ * thread that ends without closing its loop gives these three back within a second: a
+ * watcher thread, which exists only while such a handler is registered, closes the loop of
+ * an ended thread (with a warning on the {@code io.jivykis} logger). If
  * other native code replaced the jivykis handler in between, its handler is left in place.
  * Under {@code -Xrs} the JVM installs no handler for these signals: registering works the
  * same, and afterwards the default action is put back, so the signal terminates the
@@ -138,7 +146,8 @@ public final class SignalHandler {
 
     /**
      * Unregisters and closes the descriptor. When this returns the native handler no longer
-     * writes it; a delivery not yet dispatched is dropped. The last SignalHandler of a
+     * writes it; a delivery not yet dispatched is dropped, unless this handler is exclusive
+     * and others wait behind it: they then receive it. The last SignalHandler of a
      * signal to unregister restores the disposition that the first one replaced.
      *
      * @throws IllegalStateException if not registered, or called on another thread than the registering one
@@ -156,6 +165,8 @@ public final class SignalHandler {
     private static final class Registration extends DescriptorSource {
         /** The native table entry; null until published and after withdrawal. Loop thread only. */
         private SignalTable.Entry entry;
+        /** Whether {@link ShutdownSignalWatch} counts this registration. Loop thread only. */
+        private boolean watched;
 
         private Registration(Loop loop, EventDescriptor descriptor, Runnable handler) {
             super(loop, descriptor, handler);
@@ -170,6 +181,12 @@ public final class SignalHandler {
                 registration.detach();
                 throw e;
             }
+            if (ShutdownSignalWatch.isShutdownSignal(owner.signum)) {
+                // If this thread ends without closing its loop, the signal goes back to the
+                // JVM within a second rather than at some garbage collection.
+                ShutdownSignalWatch.add(loop);
+                registration.watched = true;
+            }
             return registration;
         }
 
@@ -180,6 +197,10 @@ public final class SignalHandler {
 
         @Override
         protected void beforeUnwatch() {
+            if (watched) {
+                watched = false;
+                ShutdownSignalWatch.remove(loop);
+            }
             SignalTable.Entry published = entry;
             entry = null;
             if (published != null) {

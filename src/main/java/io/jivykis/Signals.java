@@ -34,7 +34,7 @@ public final class Signals {
     public static final int SIGURG = Linux.named("SIGURG");
     /** I/O possible on a descriptor (F_SETOWN). */
     public static final int SIGIO = Linux.named("SIGIO");
-    /** Profiling timer expired; Java profilers often use it, so take it only when none runs. */
+    /** Profiling timer expired; profilers and the JDK's CPU-time sampling use it, so a SignalHandler refuses it. */
     public static final int SIGPROF = Linux.named("SIGPROF");
     /** Virtual timer expired. */
     public static final int SIGVTALRM = Linux.named("SIGVTALRM");

@@ -28,6 +28,7 @@ class SignalRefusalTest {
                 Signals.SIGXFSZ, "IOException",
                 Signals.SIGQUIT, "thread dump",
                 Signals.SIGUSR2, "suspends",
+                Signals.SIGPROF, "profilers",
                 nio, "NIO");
         for (Map.Entry<Integer, String> e : expected.entrySet()) {
             int before = SignalNative.disposition(e.getKey());

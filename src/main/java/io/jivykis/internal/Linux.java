@@ -28,6 +28,7 @@ public final class Linux {
     public static final int EPROTO = named("EPROTO");
     public static final int ENOTDIR = named("ENOTDIR");
     public static final int ECONNABORTED = named("ECONNABORTED");
+    public static final int EBUSY = named("EBUSY");
     // Refusals of an inherited descriptor (announcement.c): a standard stream, a wrong kind.
     public static final int ERANGE = named("ERANGE");
     public static final int ENOTSUP = named("ENOTSUP");

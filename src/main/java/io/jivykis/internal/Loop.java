@@ -454,12 +454,14 @@ public final class Loop extends LoopCounters {
 
     /**
      * Closes the loop of a thread that ended without closing it, from another thread (the
-     * public EventLoop's Cleaner). Its owner's termination happens-before this call's
-     * {@code isAlive()} check, so the owner's plain fields are safe to read here. Returns the
-     * number of registered objects it unregistered, or -1 when there was nothing to do: the
-     * owner is still alive (then nothing is touched), or it had closed the loop itself.
+     * public EventLoop's Cleaner, or {@link ShutdownSignalWatch}). Its owner's termination
+     * happens-before this call's {@code isAlive()} check, so the owner's plain fields are safe
+     * to read here; the two callers may race each other, so they are serialised on the loop
+     * (which also makes one's writes visible to the other). Returns the number of registered
+     * objects it unregistered, or -1 when there was nothing to do: the owner is still alive
+     * (then nothing is touched), or the loop was closed already.
      */
-    public int closeAbandoned() {
+    public synchronized int closeAbandoned() {
         if (owner.isAlive() || closed) {
             return -1;
         }

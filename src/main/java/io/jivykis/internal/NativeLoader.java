@@ -121,6 +121,8 @@ final class NativeLoader {
             if (message.contains("failed to map segment") || message.contains("Operation not permitted")) {
                 advice = "the directory " + base + " is probably on a file system mounted noexec."
                         + " Set -D" + WORKDIR_PROPERTY + "=<a directory on an exec-permitted file system>.";
+            } else if (message.contains("another copy of its native library is already loaded")) {
+                throw e; // refused by the library itself (native/src/single_copy.c); it says what to do
             } else if (message.contains("already loaded in another classloader")) {
                 advice = "jivykis is loaded by two class loaders in this JVM; load it once,"
                         + " from a class loader both users share.";

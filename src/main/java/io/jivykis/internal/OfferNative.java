@@ -9,10 +9,18 @@ final class OfferNative {
 
     /**
      * A listening Unix socket bound at {@code path} (bytes without a terminator), its file
-     * created 0600 and then set to exactly {@code mode}; O_CLOEXEC | O_NONBLOCK. The
+     * made in a private directory, set to exactly {@code mode} there and linked into place;
+     * O_CLOEXEC | O_NONBLOCK. The file's st_dev and st_ino go to {@code identity[0..1]}. The
      * descriptor or a negative errno; on failure nothing is left open or bound.
      */
-    static native int listen(byte[] path, int mode);
+    static native int listen(byte[] path, int mode, long[] identity);
+
+    /**
+     * Removes {@code path} if it is still the socket file {@code dev}/{@code ino}: 0 removed,
+     * 1 left alone (gone, or another file is there), or a negative errno. Call it before
+     * closing the listening socket, which keeps that inode number from being reused.
+     */
+    static native int remove(byte[] path, long dev, long ino);
 
     /** accept4(O_CLOEXEC | O_NONBLOCK): a connection or a negative errno (-EAGAIN: none waiting). */
     static native int accept(int listenFd);

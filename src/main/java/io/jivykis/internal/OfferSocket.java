@@ -16,20 +16,59 @@ import java.util.Set;
 public final class OfferSocket {
     private OfferSocket() {}
 
+    /** A listening socket and the identity of the file it made, which alone its close may remove. */
+    public static final class Listening {
+        /** The listening socket's descriptor. */
+        public final int fd;
+        private final Path path;
+        private final long dev;
+        private final long ino;
+
+        private Listening(int fd, Path path, long dev, long ino) {
+            this.fd = fd;
+            this.path = path;
+            this.dev = dev;
+            this.ino = ino;
+        }
+
+        /**
+         * Removes the socket file if it is still the one this offer made (someone may have
+         * removed it and put another there, another offer's perhaps), then closes the
+         * socket; in that order, because the open socket keeps the file's inode number from
+         * being given to a new file.
+         *
+         * @throws UncheckedIOException if the file is ours but cannot be removed (the socket is closed all the same)
+         */
+        public void close() {
+            int rc;
+            try {
+                rc = OfferNative.remove(CStrings.bytes(path.toString()), dev, ino);
+            } finally {
+                Native.close(fd);
+            }
+            if (rc < 0) {
+                throw new UncheckedIOException(new IOException("closing the event offer: cannot remove " + path
+                        + ": " + Errors.describe(-rc)));
+            }
+        }
+    }
+
     /**
      * A listening socket bound at {@code path} (absolute), its file created with exactly
-     * {@code permissions}.
+     * {@code permissions}, by steps that follow no symlink and change no file but the one
+     * made (native/src/offer_path.c).
      *
      * @throws UncheckedIOException naming the path, the errno text and the likely remedy
      */
-    public static int listen(Path path, Set<PosixFilePermission> permissions) {
+    public static Listening listen(Path path, Set<PosixFilePermission> permissions) {
         Native.ensureLoaded();
-        int fd = OfferNative.listen(CStrings.bytes(path.toString()), modeBits(permissions));
+        long[] identity = new long[2];
+        int fd = OfferNative.listen(CStrings.bytes(path.toString()), modeBits(permissions), identity);
         if (fd < 0) {
             throw new UncheckedIOException(new IOException("cannot offer an event at " + path + ": "
                     + Errors.describe(-fd) + listenAdvice(-fd, path)));
         }
-        return fd;
+        return new Listening(fd, path, identity[0], identity[1]);
     }
 
     private static String listenAdvice(int errno, Path path) {
@@ -41,6 +80,14 @@ public final class OfferSocket {
         }
         if (errno == Linux.ENOENT) {
             return ": the directory " + path.getParent() + " does not exist";
+        }
+        if (errno == Linux.EBUSY) {
+            return ": another process renamed or replaced the offer's private directory in " + path.getParent()
+                    + " while the offer was made; nothing was published. Try again, and keep offers in a"
+                    + " directory only their intended users can write";
+        }
+        if (errno == Linux.ENOSYS) {
+            return ": the socket is bound through /proc/self/fd, and /proc is not mounted in this process";
         }
         return "";
     }

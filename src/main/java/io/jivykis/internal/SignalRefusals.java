@@ -59,6 +59,11 @@ public final class SignalRefusals {
         if (signum == Linux.named("SIGUSR2")) {
             return "HotSpot suspends and resumes threads with it; use SIGUSR1 or Signals.rt(n) instead";
         }
+        if (signum == Linux.named("SIGPROF")) {
+            return "profilers use it for CPU-time sampling (async-profiler, and the JDK's own JFR CPU-time sampling"
+                    + " of JEP 509): taking it would break them silently, and a profiler started later would"
+                    + " take it back; use SIGUSR1 or Signals.rt(n) instead";
+        }
         if (signum == JDK_NIO_INTERRUPT) {
             return "the JDK's NIO sends it to interrupt threads blocked in channel I/O (Thread.interrupt,"
                     + " asynchronous close); use another Signals.rt(n)";

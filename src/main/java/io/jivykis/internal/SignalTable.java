@@ -37,17 +37,19 @@ public final class SignalTable {
         final int signum;
         final boolean exclusive;
         final int slot;
+        final EventDescriptor descriptor;
         final int fd;
         final boolean pipe;
         /** Whether the native slot holds this descriptor now; guarded by LOCK. */
         boolean published;
 
-        private Entry(int signum, boolean exclusive, int slot, int fd, boolean pipe) {
+        private Entry(int signum, boolean exclusive, int slot, EventDescriptor descriptor) {
             this.signum = signum;
             this.exclusive = exclusive;
             this.slot = slot;
-            this.fd = fd;
-            this.pipe = pipe;
+            this.descriptor = descriptor;
+            this.fd = descriptor.writeFd();
+            this.pipe = descriptor.backend() == Backend.PIPE;
         }
     }
 
@@ -78,8 +80,7 @@ public final class SignalTable {
                 row = new Row();
                 ROWS.put(signum, row);
             }
-            Entry entry = new Entry(signum, exclusive, slot, descriptor.writeFd(),
-                    descriptor.backend() == Backend.PIPE);
+            Entry entry = new Entry(signum, exclusive, slot, descriptor);
             row.slots.set(slot);
             row.order.add(entry);
             try {
@@ -97,6 +98,12 @@ public final class SignalTable {
      * descriptor any more, nor is one still writing it: the caller may close it. The last
      * registration of a signal restores the disposition found at install.
      *
+     * <p>An exclusive registration that leaves with a delivery still pending (its descriptor
+     * written, its handler not yet run) hands that delivery to the registrations it was
+     * shadowing, as ivykis does: a signal that arrived reaches someone who still listens.
+     * Called on the registration's loop thread, or on the thread closing the loop of an
+     * ended one: nobody else reads the descriptor.
+     *
      * @throws java.io.UncheckedIOException when restoring the disposition fails (the
      *     registration is withdrawn all the same)
      */
@@ -108,7 +115,7 @@ public final class SignalTable {
             }
             // Publish whoever this entry was shadowing before clearing its slot: a signal
             // that arrives in between is then delivered twice rather than to nobody.
-            republish(row);
+            List<Entry> uncovered = republish(row);
             if (entry.published) {
                 SignalNative.clear(entry.signum, entry.slot);
                 entry.published = false;
@@ -121,16 +128,30 @@ public final class SignalTable {
                 Errors.check("sigaction(" + SignalNames.name(entry.signum) + ", previous disposition)",
                         SignalNative.restore(entry.signum));
             }
+            // Whatever reached this entry's descriptor up to now is in it: hand it on (last,
+            // so that a failure here leaves the table consistent). The uncovered entries stay
+            // open while LOCK is held: their own remove needs it.
+            if (!uncovered.isEmpty() && entry.descriptor.drain()) {
+                for (Entry behind : uncovered) {
+                    Errors.check("write(handing a pending " + SignalNames.name(entry.signum)
+                            + " to the SignalHandler behind an exclusive one)", behind.descriptor.signal());
+                }
+            }
         }
     }
 
-    /** Makes the native slots hold exactly the registrations up to the first exclusive one. */
-    private static void republish(Row row) {
+    /**
+     * Makes the native slots hold exactly the registrations up to the first exclusive one;
+     * returns those it newly published.
+     */
+    private static List<Entry> republish(Row row) {
+        List<Entry> uncovered = new ArrayList<>(0);
         boolean open = true;
         for (Entry entry : row.order) {
             if (open && !entry.published) {
                 Errors.check("publish", SignalNative.publish(entry.signum, entry.slot, entry.fd, entry.pipe));
                 entry.published = true;
+                uncovered.add(entry);
             } else if (!open && entry.published) {
                 SignalNative.clear(entry.signum, entry.slot);
                 entry.published = false;
@@ -139,5 +160,6 @@ public final class SignalTable {
                 open = false;
             }
         }
+        return uncovered;
     }
 }

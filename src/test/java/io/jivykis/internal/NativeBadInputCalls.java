@@ -162,12 +162,18 @@ public final class NativeBadInputCalls {
 
         // Event offers: bad paths, descriptors that are no sockets, nothing listening.
         byte[] tooLong = "/tmp/".concat("x".repeat(200)).getBytes();
-        expect("listen(null)", () -> OfferNative.listen(null, 0600), r -> r == -einval);
-        expect("listen(empty)", () -> OfferNative.listen(new byte[0], 0600), r -> r == -einval);
-        expect("listen(embedded NUL)", () -> OfferNative.listen("\0abstract".getBytes(), 0600), r -> r == -einval);
-        expect("listen(too long)", () -> OfferNative.listen(tooLong, 0600), r -> r == -Linux.ENAMETOOLONG);
-        expect("listen(no such directory)", () -> OfferNative.listen("/nonexistent/dir/s".getBytes(), 0600),
+        long[] identity = new long[2];
+        expect("listen(null)", () -> OfferNative.listen(null, 0600, identity), r -> r == -einval);
+        expect("listen(empty)", () -> OfferNative.listen(new byte[0], 0600, identity), r -> r == -einval);
+        expect("listen(embedded NUL)", () -> OfferNative.listen("\0abstract".getBytes(), 0600, identity),
+                r -> r == -einval);
+        expect("listen(too long)", () -> OfferNative.listen(tooLong, 0600, identity), r -> r == -Linux.ENAMETOOLONG);
+        expect("listen(no such directory)", () -> OfferNative.listen("/nonexistent/dir/s".getBytes(), 0600, identity),
                 r -> r == -Linux.ENOENT);
+        expect("listen(no identity array)", () -> OfferNative.listen("/tmp/s".getBytes(), 0600, null), r -> r == -einval);
+        expect("listen(ends in a slash)", () -> OfferNative.listen("/tmp/".getBytes(), 0600, identity), r -> r == -einval);
+        expect("remove(null)", () -> OfferNative.remove(null, 0, 0), r -> r == -einval);
+        expect("remove(nothing there)", () -> OfferNative.remove("/nonexistent/dir/s".getBytes(), 0, 0), r -> r == 1);
         for (int fd : badFds) {
             expect("accept(" + fd + ")", () -> OfferNative.accept(fd), r -> r == -ebadf);
             expect("send(conn " + fd + ")", () -> OfferNative.send(fd, efd, false), r -> r == -ebadf);
