@@ -3,8 +3,6 @@ package io.jivykis.internal;
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
@@ -22,17 +20,6 @@ import org.openjdk.jcstress.infra.results.I_Result;
 @Outcome(expect = FORBIDDEN, desc = "a post wrote to a descriptor after the loop closed it")
 @State
 public class PostVsCloseStress {
-    private static final VarHandle SLEEPING;
-
-    static {
-        try {
-            SLEEPING = MethodHandles.privateLookupIn(Loop.class, MethodHandles.lookup())
-                    .findVarHandle(Loop.class, "sleeping", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
     static final class Probe extends Source {
         Probe(Loop loop) {
             super(loop);
@@ -51,7 +38,7 @@ public class PostVsCloseStress {
         Loop loop = Loop.open();
         Probe p = new Probe(loop);
         // As if blocked in epoll_wait: a post from another thread writes the wake-up descriptor.
-        SLEEPING.setVolatile(loop, 1);
+        LoopSeams.markAsleep(loop);
         probe = p;
         loop.close();
         long sentinel = Native.pipe();

@@ -3,9 +3,6 @@ package io.jivykis.internal;
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
@@ -24,17 +21,6 @@ import org.openjdk.jcstress.infra.results.II_Result;
 @Outcome(expect = FORBIDDEN, desc = "posted but never handled: no call after the post saw its write")
 @State
 public class PostVsDrainStress {
-    private static final MethodHandle DISPATCH_POSTED;
-
-    static {
-        try {
-            DISPATCH_POSTED = MethodHandles.privateLookupIn(Loop.class, MethodHandles.lookup())
-                    .findVirtual(Loop.class, "dispatchPosted", MethodType.methodType(void.class));
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
     /** A source whose handler records what it saw; loop thread only. */
     static final class Probe extends Source {
         private final PostVsDrainStress test;
@@ -90,10 +76,6 @@ public class PostVsDrainStress {
     }
 
     private static void dispatch(Loop loop) {
-        try {
-            DISPATCH_POSTED.invokeExact(loop);
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
+        LoopSeams.dispatchPosted(loop);
     }
 }
