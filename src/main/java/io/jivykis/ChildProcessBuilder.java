@@ -69,6 +69,7 @@ public final class ChildProcessBuilder {
      * @throws IllegalArgumentException if the command is empty or holds a NUL character
      */
     public ChildProcessBuilder(List<String> command) {
+        Native.ensureLoaded(); // first: the same clear error on every use where it cannot load
         this.command = List.copyOf(command);
         if (this.command.isEmpty() || this.command.get(0).isEmpty()) {
             throw new IllegalArgumentException("the command is empty: give the program to run first");

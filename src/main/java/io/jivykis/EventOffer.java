@@ -78,6 +78,7 @@ public final class EventOffer implements AutoCloseable {
      * @throws UncheckedIOException if the socket cannot be made; the message says why
      */
     public static EventOffer open(EventRaw event, Path socket, Set<PosixFilePermission> permissions) {
+        Native.ensureLoaded(); // first: the same clear error on every use where it cannot load
         Objects.requireNonNull(event, "event");
         Objects.requireNonNull(socket, "socket");
         Set<PosixFilePermission> mode = permissions.isEmpty()

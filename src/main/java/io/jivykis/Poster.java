@@ -96,6 +96,7 @@ public final class Poster implements AutoCloseable {
      *     not what it announces, or it is already taken; the message says which
      */
     public static Poster inherited(String name) {
+        Native.ensureLoaded(); // first: the same clear error on every use where it cannot load
         checkName(name);
         if (!TAKEN_NAMES.add(name)) {
             throw new IllegalStateException(ENV_PREFIX + name + " was already taken by Poster.inherited(\"" + name
@@ -164,11 +165,11 @@ public final class Poster implements AutoCloseable {
      * @throws UncheckedIOException naming the path and the reason
      */
     public static Poster connect(Path socket, Duration timeout) {
+        Native.ensureLoaded(); // first: the same clear error on every use where it cannot load
         Objects.requireNonNull(socket, "socket");
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive, not " + timeout);
         }
-        Native.ensureLoaded();
         int millis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
         byte[] path = socket.toString().getBytes(jnuCharset());
         int fd = OfferNative.connect(path, millis);

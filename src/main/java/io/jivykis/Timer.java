@@ -1,5 +1,6 @@
 package io.jivykis;
 
+import io.jivykis.internal.Native;
 import io.jivykis.internal.Loop;
 import io.jivykis.internal.Registrar;
 import io.jivykis.internal.Source;
@@ -52,6 +53,7 @@ public final class Timer {
      * @param handler what to run when the timer fires
      */
     public Timer(Runnable handler) {
+        Native.ensureLoaded(); // first: the same clear error on every use where it cannot load
         this.handler = Objects.requireNonNull(handler, "handler");
     }
 

@@ -85,7 +85,8 @@ class NativeLoaderFailureTest {
     @Test
     void aSecondCopyOnTheClassPathIsRefusedNamingBoth(@TempDir Path tmp) throws Exception {
         Path copyRoot = tmp.resolve("second");
-        Path copy = copyRoot.resolve("META-INF/native/linux-x86_64/libjivykis.so");
+        String platform = "linux-" + (System.getProperty("os.arch").equals("aarch64") ? "aarch64" : "x86_64");
+        Path copy = copyRoot.resolve("META-INF/native/" + platform + "/libjivykis.so");
         Files.createDirectories(copy.getParent());
         Path original = Paths.get(System.getProperty("jivykis.test.nativeDir", "target/native"), "libjivykis.so");
         Files.copy(original, copy);
