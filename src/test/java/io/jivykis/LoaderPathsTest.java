@@ -24,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class LoaderPathsTest {
-    /** The library this build made for the test JVM's platform (jivykis.test.nativeDir). */
-    private static final Path BUILT = Paths.get(System.getProperty("jivykis.test.nativeDir", "target/native"),
+    /** The library this build made for the test JVM's platform (jivykis.test.libraryDir, else nativeDir). */
+    private static final Path BUILT = Paths.get(System.getProperty("jivykis.test.libraryDir", System.getProperty("jivykis.test.nativeDir", "target/native")),
             "libjivykis.so");
 
     private static String probe(ChildJvm child) throws Exception {
