@@ -27,6 +27,14 @@
  *
  * All these atomics are sequentially consistent and lock-free (checked below), which is
  * what makes them usable in a signal handler and what the argument above relies on.
+ * Sequential consistency, not release/acquire, is needed and enough on every CPU: both sides
+ * store then load (the handler: counter, then slot; the clearer: slot, then counter), a
+ * store-load pattern that only seq_cst orders. On aarch64, which is weakly ordered, seq_cst
+ * loads and stores compile to LDAR/STLR, and an STLR followed by an LDAR is never reordered,
+ * so the argument holds there as written; nothing here leans on x86's TSO (which would not
+ * order store-then-load either). previous[] and installed[] are plain: only install and
+ * restore touch them, and Java calls both under SignalTable's lock, whose acquire and
+ * release order native memory too.
  *
  * A forked child that has not exec'd inherits the handler and the descriptors (they are
  * close-on-exec, not close-on-fork). Its deliveries are ignored: the handler compares

@@ -20,6 +20,19 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+/* The architecture whose system call numbers the filter below uses: the one it is built for. */
+#if defined(__x86_64__)
+#define JIVYKIS_AUDIT_ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define JIVYKIS_AUDIT_ARCH AUDIT_ARCH_AARCH64
+#else
+#error "jivykis-test-deny-eventfd: no seccomp architecture constant for this target"
+#endif
+/* aarch64 has only eventfd2; the old eventfd number exists on x86_64 alone. */
+#ifndef SYS_eventfd
+#define SYS_eventfd SYS_eventfd2
+#endif
+
 int main(int argc, char **argv)
 {
 	if (argc < 3 || (strcmp(argv[1], "ENOSYS") != 0 && strcmp(argv[1], "EINVAL") != 0)) {
@@ -28,9 +41,9 @@ int main(int argc, char **argv)
 	}
 	unsigned int err = strcmp(argv[1], "ENOSYS") == 0 ? ENOSYS : EINVAL;
 	struct sock_filter filter[] = {
-		/* Any other architecture's calls pass untouched (the numbers below are x86_64's). */
+		/* Any other architecture's calls pass untouched (the numbers below are this build's). */
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 0, 4),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, JIVYKIS_AUDIT_ARCH, 0, 4),
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_eventfd2, 3, 0),
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_eventfd, 2, 0),

@@ -5,6 +5,7 @@ import io.jivykis.internal.CStrings;
 import io.jivykis.internal.Errors;
 import io.jivykis.internal.Linux;
 import io.jivykis.internal.Loop;
+import io.jivykis.internal.Native;
 import io.jivykis.internal.Spawn;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -67,6 +68,7 @@ public final class ChildProcessBuilder {
      * @throws IllegalArgumentException if the command is empty or holds a NUL character
      */
     public ChildProcessBuilder(List<String> command) {
+        Native.ensureLoaded(); // first: the same clear error on every use where it cannot load
         this.command = List.copyOf(command);
         if (this.command.isEmpty() || this.command.get(0).isEmpty()) {
             throw new IllegalArgumentException("the command is empty: give the program to run first");

@@ -1,7 +1,8 @@
 package io.jivykis;
 
-import io.jivykis.internal.Registrar;
+import io.jivykis.internal.Native;
 import io.jivykis.internal.PostedSource;
+import io.jivykis.internal.Registrar;
 import java.lang.invoke.MethodHandles;
 import java.util.Objects;
 
@@ -45,6 +46,7 @@ public final class Event {
      * @param handler what to run on the registering thread after posts
      */
     public Event(Runnable handler) {
+        Native.ensureLoaded(); // first: the same clear error on every use where it cannot load
         this.handler = Objects.requireNonNull(handler, "handler");
     }
 

@@ -2,6 +2,7 @@ package io.jivykis;
 
 import io.jivykis.internal.Loop;
 import io.jivykis.internal.LoopCounters;
+import io.jivykis.internal.Native;
 import java.lang.ref.Cleaner;
 import java.time.Duration;
 import java.util.concurrent.Executor;
@@ -112,6 +113,39 @@ public final class EventLoop implements AutoCloseable {
                         "closing the EventLoop of ended thread \"" + core.owner().getName() + "\" failed", e);
             }
         }
+    }
+
+    /**
+     * Whether jivykis can run here: its native library for this platform (Linux on x86_64 or
+     * aarch64, glibc) is loaded, or is loaded by this call. Never throws. Where it returns
+     * false, every constructor and static method of the other {@code io.jivykis} classes
+     * throws, every time, the error {@link #ensureAvailability()} throws.
+     *
+     * @return true if the native library is loaded
+     */
+    public static boolean isAvailable() {
+        return Native.loadFailure() == null;
+    }
+
+    /**
+     * Why jivykis cannot run here, with the loader's full account (every place it looked and
+     * what each said), or null when it can. Never throws.
+     *
+     * @return the load failure, or null when {@link #isAvailable()}
+     */
+    public static Throwable unavailabilityCause() {
+        return Native.loadFailure();
+    }
+
+    /**
+     * Returns if jivykis can run here, and otherwise throws a fresh error whose cause is
+     * {@link #unavailabilityCause()}.
+     *
+     * @throws UnsupportedOperationException on a platform jivykis has no library for
+     * @throws UnsatisfiedLinkError if the library for this platform cannot be found or loaded
+     */
+    public static void ensureAvailability() {
+        Native.ensureLoaded();
     }
 
     /**

@@ -3,6 +3,7 @@ package io.jivykis;
 import io.jivykis.internal.Errors;
 import io.jivykis.internal.Linux;
 import io.jivykis.internal.Loop;
+import io.jivykis.internal.Native;
 import io.jivykis.internal.OfferSocket;
 import io.jivykis.internal.WatchedSource;
 import java.io.UncheckedIOException;
@@ -79,6 +80,7 @@ public final class EventOffer implements AutoCloseable {
      * @throws UncheckedIOException if the socket cannot be made; the message says why
      */
     public static EventOffer open(EventRaw event, Path socket, Set<PosixFilePermission> permissions) {
+        Native.ensureLoaded(); // first: the same clear error on every use where it cannot load
         Objects.requireNonNull(event, "event");
         Objects.requireNonNull(socket, "socket");
         Set<PosixFilePermission> mode = permissions.isEmpty()

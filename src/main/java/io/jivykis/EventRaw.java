@@ -2,6 +2,7 @@ package io.jivykis;
 
 import io.jivykis.internal.DescriptorSource;
 import io.jivykis.internal.Loop;
+import io.jivykis.internal.Native;
 import io.jivykis.internal.Registrar;
 import java.lang.invoke.MethodHandles;
 import java.util.Objects;
@@ -51,6 +52,7 @@ public final class EventRaw {
      * @param handler what to run on the registering thread after posts
      */
     public EventRaw(Runnable handler) {
+        Native.ensureLoaded(); // first: the same clear error on every use where it cannot load
         this.handler = Objects.requireNonNull(handler, "handler");
     }
 

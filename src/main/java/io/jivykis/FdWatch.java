@@ -3,6 +3,7 @@ package io.jivykis;
 import io.jivykis.internal.DescriptorWatch;
 import io.jivykis.internal.Linux;
 import io.jivykis.internal.Loop;
+import io.jivykis.internal.Native;
 import io.jivykis.internal.Registrar;
 import io.jivykis.internal.WatchedSource;
 import java.lang.invoke.MethodHandles;
@@ -51,6 +52,7 @@ public final class FdWatch {
      * @throws IllegalArgumentException if {@code fd} is negative
      */
     public FdWatch(int fd) {
+        Native.ensureLoaded(); // first: the same clear error on every use where it cannot load
         if (fd < 0) {
             throw new IllegalArgumentException("FdWatch: fd " + fd + " is not a descriptor number");
         }

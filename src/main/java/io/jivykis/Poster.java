@@ -4,6 +4,7 @@ import io.jivykis.internal.Announcement;
 import io.jivykis.internal.Errors;
 import io.jivykis.internal.EventDescriptor;
 import io.jivykis.internal.Linux;
+import io.jivykis.internal.Native;
 import io.jivykis.internal.OfferSocket;
 import io.jivykis.internal.PostTarget;
 import io.jivykis.internal.WriterGate;
@@ -81,6 +82,7 @@ public final class Poster implements AutoCloseable {
      *     says which and what to do
      */
     public static Poster inherited(String name) {
+        Native.ensureLoaded(); // first: the same clear error on every use where it cannot load
         Announcement.checkName(name);
         if (!TAKEN_NAMES.add(name)) {
             throw new IllegalStateException(Announcement.PREFIX + name + " was already taken by Poster.inherited(\"" + name
@@ -124,6 +126,7 @@ public final class Poster implements AutoCloseable {
      * @throws UncheckedIOException naming the path and the reason
      */
     public static Poster connect(Path socket, Duration timeout) {
+        Native.ensureLoaded(); // first: the same clear error on every use where it cannot load
         Objects.requireNonNull(socket, "socket");
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive, not " + timeout);

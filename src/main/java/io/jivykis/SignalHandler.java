@@ -3,6 +3,7 @@ package io.jivykis;
 import io.jivykis.internal.DescriptorSource;
 import io.jivykis.internal.EventDescriptor;
 import io.jivykis.internal.Loop;
+import io.jivykis.internal.Native;
 import io.jivykis.internal.Registrar;
 import io.jivykis.internal.ShutdownSignalWatch;
 import io.jivykis.internal.SignalRefusals;
@@ -114,6 +115,7 @@ public final class SignalHandler {
      *     caught, or is owned by the JVM; the message says why
      */
     public SignalHandler(int signum, boolean exclusive, Runnable handler) {
+        Native.ensureLoaded(); // first: the same clear error on every use where it cannot load
         SignalRefusals.check(signum);
         this.signum = signum;
         this.exclusive = exclusive;

@@ -1,6 +1,7 @@
 package io.jivykis;
 
 import io.jivykis.internal.Linux;
+import io.jivykis.internal.Native;
 import io.jivykis.internal.SignalNames;
 import io.jivykis.internal.SignalSender;
 
@@ -8,55 +9,63 @@ import io.jivykis.internal.SignalSender;
  * Signal numbers for {@link SignalHandler}, read from the C headers of the system the
  * library was built for (through the native library), not written down in Java.
  *
- * <p>Loading this class loads the native library.
+ * <p>Loading this class loads the native library. Where it cannot be loaded (see
+ * {@link EventLoop#isAvailable()}), every constant is 0, which is no signal, and every method
+ * throws what {@link EventLoop#ensureAvailability()} throws: reading a constant must not make
+ * this class unusable, which a failing initialiser would.
  *
  * <p>The JVM-owned signals listed at the end are here so that code can name them; a
  * {@link SignalHandler} refuses them, saying why.
  */
 public final class Signals {
     /** Hangup; the JVM runs its shutdown hooks on it. Allowed: see {@link SignalHandler}. */
-    public static final int SIGHUP = Linux.named("SIGHUP");
+    public static final int SIGHUP = number("SIGHUP");
     /** Interrupt (Ctrl-C); the JVM runs its shutdown hooks on it. Allowed: see {@link SignalHandler}. */
-    public static final int SIGINT = Linux.named("SIGINT");
+    public static final int SIGINT = number("SIGINT");
     /** Termination request; the JVM runs its shutdown hooks on it. Allowed: see {@link SignalHandler}. */
-    public static final int SIGTERM = Linux.named("SIGTERM");
+    public static final int SIGTERM = number("SIGTERM");
     /** User-defined signal 1. */
-    public static final int SIGUSR1 = Linux.named("SIGUSR1");
+    public static final int SIGUSR1 = number("SIGUSR1");
     /** A child process stopped or terminated. */
-    public static final int SIGCHLD = Linux.named("SIGCHLD");
+    public static final int SIGCHLD = number("SIGCHLD");
     /** The terminal window changed size. */
-    public static final int SIGWINCH = Linux.named("SIGWINCH");
+    public static final int SIGWINCH = number("SIGWINCH");
     /** Timer expired (alarm(2), setitimer(2)). */
-    public static final int SIGALRM = Linux.named("SIGALRM");
+    public static final int SIGALRM = number("SIGALRM");
     /** Continue a stopped process. */
-    public static final int SIGCONT = Linux.named("SIGCONT");
+    public static final int SIGCONT = number("SIGCONT");
     /** Urgent condition on a socket. */
-    public static final int SIGURG = Linux.named("SIGURG");
+    public static final int SIGURG = number("SIGURG");
     /** I/O possible on a descriptor (F_SETOWN). */
-    public static final int SIGIO = Linux.named("SIGIO");
+    public static final int SIGIO = number("SIGIO");
     /** Profiling timer expired; profilers and the JDK's CPU-time sampling use it, so a SignalHandler refuses it. */
-    public static final int SIGPROF = Linux.named("SIGPROF");
+    public static final int SIGPROF = number("SIGPROF");
     /** Virtual timer expired. */
-    public static final int SIGVTALRM = Linux.named("SIGVTALRM");
+    public static final int SIGVTALRM = number("SIGVTALRM");
 
     /** Owned by the JVM (stack overflow, null checks): refused. */
-    public static final int SIGSEGV = Linux.named("SIGSEGV");
+    public static final int SIGSEGV = number("SIGSEGV");
     /** Owned by the JVM (memory faults): refused. */
-    public static final int SIGBUS = Linux.named("SIGBUS");
+    public static final int SIGBUS = number("SIGBUS");
     /** Owned by the JVM (arithmetic traps): refused. */
-    public static final int SIGFPE = Linux.named("SIGFPE");
+    public static final int SIGFPE = number("SIGFPE");
     /** Owned by the JVM (illegal instruction traps): refused. */
-    public static final int SIGILL = Linux.named("SIGILL");
+    public static final int SIGILL = number("SIGILL");
     /** Ignored by the JVM so failed writes become exceptions: refused. */
-    public static final int SIGPIPE = Linux.named("SIGPIPE");
+    public static final int SIGPIPE = number("SIGPIPE");
     /** Ignored by the JVM so oversize writes become exceptions: refused. */
-    public static final int SIGXFSZ = Linux.named("SIGXFSZ");
+    public static final int SIGXFSZ = number("SIGXFSZ");
     /** Owned by the JVM (thread dumps): refused. */
-    public static final int SIGQUIT = Linux.named("SIGQUIT");
+    public static final int SIGQUIT = number("SIGQUIT");
     /** Owned by HotSpot (thread suspend and resume): refused. */
-    public static final int SIGUSR2 = Linux.named("SIGUSR2");
+    public static final int SIGUSR2 = number("SIGUSR2");
 
     private Signals() {}
+
+    /** A number from the C headers, or 0 where the library cannot load (see the class comment). */
+    private static int number(String name) {
+        return Native.loadFailure() == null ? Linux.named(name) : 0;
+    }
 
     /**
      * The real-time signal {@code SIGRTMIN + n}, as the C library computes SIGRTMIN at run
@@ -68,6 +77,7 @@ public final class Signals {
      * @throws IllegalArgumentException if {@code n} is out of that range
      */
     public static int rt(int n) {
+        Native.ensureLoaded();
         int count = rtCount();
         if (n < 0 || n >= count) {
             throw new IllegalArgumentException("Signals.rt(" + n + "): there are " + count
@@ -79,6 +89,7 @@ public final class Signals {
 
     /** How many real-time signals there are: SIGRTMAX - SIGRTMIN + 1. */
     public static int rtCount() {
+        Native.ensureLoaded();
         return SignalNames.RTMAX - SignalNames.RTMIN + 1;
     }
 
@@ -125,6 +136,7 @@ public final class Signals {
      * {@code "signal 32"} for a number with no name.
      */
     public static String name(int signum) {
+        Native.ensureLoaded();
         return SignalNames.name(signum);
     }
 }

@@ -1,7 +1,8 @@
 package io.jivykis;
 
-import io.jivykis.internal.Registrar;
+import io.jivykis.internal.Native;
 import io.jivykis.internal.OneShotSource;
+import io.jivykis.internal.Registrar;
 import java.lang.invoke.MethodHandles;
 import java.util.Objects;
 
@@ -35,6 +36,7 @@ public final class Task {
      * @param handler what to run, once per registration
      */
     public Task(Runnable handler) {
+        Native.ensureLoaded(); // first: the same clear error on every use where it cannot load
         this.handler = Objects.requireNonNull(handler, "handler");
     }
 

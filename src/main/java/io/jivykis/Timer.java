@@ -1,8 +1,9 @@
 package io.jivykis;
 
 import io.jivykis.internal.Deadlines;
-import io.jivykis.internal.Registrar;
+import io.jivykis.internal.Native;
 import io.jivykis.internal.OneShotSource;
+import io.jivykis.internal.Registrar;
 import java.lang.invoke.MethodHandles;
 import java.time.Duration;
 import java.util.Objects;
@@ -53,6 +54,7 @@ public final class Timer {
      * @param handler what to run when the timer fires
      */
     public Timer(Runnable handler) {
+        Native.ensureLoaded(); // first: the same clear error on every use where it cannot load
         this.handler = Objects.requireNonNull(handler, "handler");
     }
 

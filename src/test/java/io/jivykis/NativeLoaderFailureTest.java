@@ -85,9 +85,10 @@ class NativeLoaderFailureTest {
     @Test
     void aSecondCopyOnTheClassPathIsRefusedNamingBoth(@TempDir Path tmp) throws Exception {
         Path copyRoot = tmp.resolve("second");
-        Path copy = copyRoot.resolve("META-INF/native/linux-x86_64/libjivykis.so");
+        String platform = "linux-" + (System.getProperty("os.arch").equals("aarch64") ? "aarch64" : "x86_64");
+        Path copy = copyRoot.resolve("META-INF/native/" + platform + "/libjivykis.so");
         Files.createDirectories(copy.getParent());
-        Path original = Paths.get(System.getProperty("jivykis.test.nativeDir", "target/native"), "libjivykis.so");
+        Path original = Paths.get(System.getProperty("jivykis.test.libraryDir", System.getProperty("jivykis.test.nativeDir", "target/native")), "libjivykis.so");
         Files.copy(original, copy);
         String classPath = System.getProperty("java.class.path") + File.pathSeparator + copyRoot;
         String failure = failureOf(List.of(), classPath);

@@ -9,6 +9,13 @@ import java.nio.ByteBuffer;
  * <p>The methods are bound by {@code RegisterNatives} from the library's {@code JNI_OnLoad}.
  * Call {@link #ensureLoaded()} before any of them: it reports why loading failed instead of
  * a bare {@code UnsatisfiedLinkError}.
+ *
+ * <p>This class's initialisation never fails: the loader returns its failure instead of
+ * throwing it, so the class stays usable and every later call gets a fresh error with the
+ * same account. A failure in a static initialiser would instead leave the class erroneous,
+ * and every use after the first would get a bare {@code NoClassDefFoundError}. Classes whose
+ * initialisers call natives ({@link Linux}, {@link SignalNative}) must therefore be reached
+ * only after {@link #ensureLoaded()} has returned.
  */
 public final class Native {
     private static final Throwable LOAD_FAILURE = NativeLoader.load();
@@ -19,13 +26,31 @@ public final class Native {
      * Ensures the native library is loaded.
      *
      * @throws UnsatisfiedLinkError with the full account of what was tried and why it failed
+     * @throws UnsupportedOperationException on a platform jivykis has no library for
      */
     public static void ensureLoaded() {
         if (LOAD_FAILURE != null) {
-            UnsatisfiedLinkError error = new UnsatisfiedLinkError(LOAD_FAILURE.getMessage());
-            error.initCause(LOAD_FAILURE);
-            throw error;
+            throwLoadFailure();
         }
+    }
+
+    /** Why the library could not be loaded (the loader's own account), or null once it is loaded. */
+    public static Throwable loadFailure() {
+        return LOAD_FAILURE;
+    }
+
+    /**
+     * Throws a fresh error carrying the load failure: an {@code UnsupportedOperationException} on a
+     * platform jivykis does not support, else an {@code UnsatisfiedLinkError}. Fresh, so that
+     * each caller's stack trace shows its own call.
+     */
+    private static void throwLoadFailure() {
+        if (LOAD_FAILURE instanceof UnsupportedOperationException) {
+            throw new UnsupportedOperationException(LOAD_FAILURE.getMessage(), LOAD_FAILURE);
+        }
+        UnsatisfiedLinkError error = new UnsatisfiedLinkError(LOAD_FAILURE.getMessage());
+        error.initCause(LOAD_FAILURE);
+        throw error;
     }
 
     /** eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK): the descriptor or a negative errno. */

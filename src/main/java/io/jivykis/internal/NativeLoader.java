@@ -12,81 +12,134 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 
 /**
- * Loads the JNI library that travels inside the jar.
+ * Loads the JNI library, from the first of these places that applies:
+ * <ol>
+ *   <li>{@code -Djivykis.library.path=DIR}: {@code DIR/libjivykis.so}, loaded where it is (the
+ *       user chose the file, so it is not copied);
+ *   <li>the jar: {@code META-INF/native/<platform>/libjivykis.so} for this JVM's platform
+ *       ({@link Platform#current()}), extracted as described below;
+ *   <li>when the jar has no library for this platform (a distribution that strips it and
+ *       installs it in, say, {@code /usr/lib/jni}): {@code libjivykis.so} on
+ *       {@code java.library.path}, through {@link System#loadLibrary}.
+ * </ol>
  *
- * <p>The library is copied into a fresh private directory (mode 0700, unpredictable name)
- * as a private file (mode 0600), loaded, and both are deleted at once: no fixed or
- * world-readable path is ever used, so no other user can swap the file between copy and
- * load. Every failure is reported with what was tried and what to set.
+ * <p>From the jar, the library is copied into a fresh private directory (mode 0700,
+ * unpredictable name) as a private file (mode 0600), loaded, and both are deleted at once: no
+ * fixed or world-readable path is ever used, so no other user can swap the file between copy
+ * and load. Every failure is reported with where the loader looked, what happened and what to
+ * set.
  *
  * <p>System property {@code jivykis.workdir} chooses the directory under which the private
  * directory is made (default: {@code java.io.tmpdir}); set it when the temporary directory
  * is mounted noexec.
  */
 final class NativeLoader {
-    /** Where the library lives inside the jar, per platform. */
-    static final String PLATFORM = "linux-x86_64";
-    static final String RESOURCE = "META-INF/native/" + PLATFORM + "/libjivykis.so";
+    static final String LIBRARY_NAME = "jivykis";
+    static final String FILE_NAME = "lib" + LIBRARY_NAME + ".so";
     static final String WORKDIR_PROPERTY = "jivykis.workdir";
+    /**
+     * How the messages of the library's own refusals start (native/src/onload.c: a failed
+     * binding; native/src/single_copy.c: a second copy in this JVM). They say what to do.
+     */
+    static final String OWN_REFUSAL = "jivykis: ";
+    /** A directory holding the library to load instead of the jar's. */
+    static final String LIBRARY_PATH_PROPERTY = "jivykis.library.path";
 
     private NativeLoader() {}
 
+    /** Where the jar holds the library for {@code platform} ("linux-x86_64"). */
+    static String resourceOf(String platform) {
+        return "META-INF/native/" + platform + "/" + FILE_NAME;
+    }
+
     /** Loads the library; returns null on success or the failure with its full account. */
     static Throwable load() {
+        String resource = null;
         try {
-            checkPlatform();
-            URL resource = findSingleCopy();
-            Path base = workDirectory();
-            Path dir = Files.createTempDirectory(base, "jivykis-",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            Path file = Files.createTempFile(dir, "libjivykis-", ".so",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            try {
-                // Write into the 0600 file just made: Files.copy with REPLACE_EXISTING would
-                // delete it and create a new one with the umask's mode (often 0644).
-                try (InputStream in = resource.openStream();
-                        OutputStream out = Files.newOutputStream(file, StandardOpenOption.WRITE,
-                                StandardOpenOption.TRUNCATE_EXISTING)) {
-                    in.transferTo(out);
-                }
-                loadExtracted(file, base);
-            } finally {
-                Files.deleteIfExists(file);
-                Files.deleteIfExists(dir);
+            resource = resourceOf(Platform.current());
+            String directory = System.getProperty(LIBRARY_PATH_PROPERTY);
+            if (directory != null) {
+                loadFile(Paths.get(directory, FILE_NAME).toAbsolutePath(),
+                        "-D" + LIBRARY_PATH_PROPERTY + "=" + directory);
+                return null;
             }
+            URL inJar = findSingleCopy(resource);
+            if (inJar != null) {
+                extractAndLoad(inJar, resource);
+                return null;
+            }
+            loadFromLibraryPath(resource);
             return null;
         } catch (IOException e) {
-            return new IllegalStateException("jivykis could not extract its native library " + RESOURCE
+            return new IllegalStateException("jivykis could not extract its native library " + resource
                     + " into " + workDirectoryName() + ": " + e + ". Set -D" + WORKDIR_PROPERTY
                     + "=<a writable directory> to use another directory.", e);
-        } catch (RuntimeException | UnsatisfiedLinkError e) {
+        } catch (RuntimeException | LinkageError e) {
+            // LinkageError: UnsatisfiedLinkError, and what JNI_OnLoad throws when it cannot bind.
             return e;
         }
     }
 
-    private static void checkPlatform() {
-        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-        String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
-        if (!os.startsWith("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
-            throw new UnsupportedOperationException("jivykis supports Linux on x86_64 (it needs epoll and eventfd);"
-                    + " this JVM reports os.name=" + System.getProperty("os.name")
-                    + " os.arch=" + System.getProperty("os.arch"));
+    /** Loads {@code file} where it is; {@code origin} says who named it. */
+    private static void loadFile(Path file, String origin) {
+        if (!Files.isRegularFile(file)) {
+            throw new UnsatisfiedLinkError("jivykis found no " + FILE_NAME + " at " + file + " (named by " + origin
+                    + "): point the property at the directory that holds " + FILE_NAME + ", or drop it to use"
+                    + " the library inside the jar");
+        }
+        try {
+            System.load(file.toString());
+        } catch (UnsatisfiedLinkError e) {
+            throw explained("jivykis could not load " + file + " (named by " + origin + ")", e,
+                    "the library does not fit this system (another architecture, or a glibc older than"
+                    + " the build machine's).");
         }
     }
 
-    /** Finds the library in the jar, refusing two copies: which one loads would be chance. */
-    private static URL findSingleCopy() throws IOException {
+    /** The jar has no library for this platform: a distribution may have installed one. */
+    private static void loadFromLibraryPath(String resource) {
+        try {
+            System.loadLibrary(LIBRARY_NAME);
+        } catch (UnsatisfiedLinkError e) {
+            throw explained("jivykis found no native library at " + resource + " on the class path, and none"
+                    + " on java.library.path=" + System.getProperty("java.library.path"), e,
+                    "the jar was built without this platform's library (build with `mvn package` on Linux"
+                    + " with gcc and cmake), or the class path holds jivykis classes without the jar."
+                    + " Set -D" + LIBRARY_PATH_PROPERTY + "=<directory of " + FILE_NAME + "> to name one.");
+        }
+    }
+
+    private static void extractAndLoad(URL resource, String name) throws IOException {
+        Path base = workDirectory();
+        Path dir = Files.createTempDirectory(base, "jivykis-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path file = Files.createTempFile(dir, "libjivykis-", ".so",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try {
+            // Write into the 0600 file just made: Files.copy with REPLACE_EXISTING would
+            // delete it and create a new one with the umask's mode (often 0644).
+            try (InputStream in = resource.openStream();
+                    OutputStream out = Files.newOutputStream(file, StandardOpenOption.WRITE,
+                            StandardOpenOption.TRUNCATE_EXISTING)) {
+                in.transferTo(out);
+            }
+            loadExtracted(file, base, name);
+        } finally {
+            Files.deleteIfExists(file);
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    /** Finds the library in the jar (null if absent), refusing two copies: which one loads would be chance. */
+    private static URL findSingleCopy(String resource) throws IOException {
         ClassLoader loader = NativeLoader.class.getClassLoader();
         List<URL> copies = loader == null
-                ? Collections.list(ClassLoader.getSystemResources(RESOURCE))
-                : Collections.list(loader.getResources(RESOURCE));
+                ? Collections.list(ClassLoader.getSystemResources(resource))
+                : Collections.list(loader.getResources(resource));
         if (copies.isEmpty()) {
-            throw new UnsatisfiedLinkError("jivykis found no native library at " + RESOURCE
-                    + " on the class path: the jar was built without it (build with `mvn package` on Linux"
-                    + " with gcc and cmake), or the class path holds jivykis classes without the jar.");
+            return null;
         }
         if (copies.size() > 1) {
             List<String> where = new ArrayList<>();
@@ -112,7 +165,7 @@ final class NativeLoader {
         return System.getProperty(WORKDIR_PROPERTY, System.getProperty("java.io.tmpdir"));
     }
 
-    private static void loadExtracted(Path file, Path base) {
+    private static void loadExtracted(Path file, Path base, String name) {
         try {
             System.load(file.toAbsolutePath().toString());
         } catch (UnsatisfiedLinkError e) {
@@ -121,8 +174,6 @@ final class NativeLoader {
             if (message.contains("failed to map segment") || message.contains("Operation not permitted")) {
                 advice = "the directory " + base + " is probably on a file system mounted noexec."
                         + " Set -D" + WORKDIR_PROPERTY + "=<a directory on an exec-permitted file system>.";
-            } else if (message.contains("another copy of its native library is already loaded")) {
-                throw e; // refused by the library itself (native/src/single_copy.c); it says what to do
             } else if (message.contains("already loaded in another classloader")) {
                 advice = "jivykis is loaded by two class loaders in this JVM; load it once,"
                         + " from a class loader both users share.";
@@ -130,10 +181,32 @@ final class NativeLoader {
                 advice = "the library does not fit this system (glibc older than the build machine's,"
                         + " or a damaged jar).";
             }
-            UnsatisfiedLinkError error = new UnsatisfiedLinkError("jivykis could not load its native library"
-                    + " (extracted to " + file + "): " + message + ". Likely cause: " + advice);
-            error.initCause(e);
-            throw error;
+            throw explained("jivykis could not load its native library " + name + " (extracted to " + file + ")",
+                    e, advice);
         }
+    }
+
+    /**
+     * A load failure with what was tried, the system's message and the likely cause; on a
+     * musl C library (Alpine) the cause is that, whatever the system said: the libraries are
+     * built for glibc.
+     */
+    private static UnsatisfiedLinkError explained(String what, UnsatisfiedLinkError e, String advice) {
+        if (String.valueOf(e.getMessage()).startsWith(OWN_REFUSAL)) {
+            // The file was found and loaded; JNI_OnLoad's own message says what did not fit
+            // (a class it could not bind, another copy already loaded) and what to do.
+            return e;
+        }
+        String musl = Platform.muslLoader();
+        if (musl != null) {
+            advice = "this JVM runs on the musl C library (" + musl + ", as on Alpine Linux), and jivykis's"
+                    + " native library is built for glibc. Use a glibc-based image (Debian, Ubuntu, RHEL,"
+                    + " Amazon Linux...), or set -D" + LIBRARY_PATH_PROPERTY + "=<directory of a " + FILE_NAME
+                    + " built on musl>.";
+        }
+        UnsatisfiedLinkError error = new UnsatisfiedLinkError(what + ": " + e.getMessage() + ". Likely cause: "
+                + advice);
+        error.initCause(e);
+        return error;
     }
 }

@@ -57,16 +57,16 @@ class NativeLoaderTest {
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void twoJvmsUseDifferentPathsAndLeaveTheWorkDirectoryEmpty(@TempDir Path temp) throws Exception {
         Path workdir = Files.createDirectory(temp.resolve("work"));
-        URL resource = ClassLoader.getSystemResource(NativeLoader.RESOURCE);
+        URL resource = ClassLoader.getSystemResource(NativeLoader.resourceOf(Platform.current()));
         Path library = Paths.get(resource.toURI());
         // The class path entry holding the library: its path less the resource's components.
         Path root = library.getRoot().resolve(library.subpath(0,
-                library.getNameCount() - Paths.get(NativeLoader.RESOURCE).getNameCount()));
+                library.getNameCount() - Paths.get(NativeLoader.resourceOf(Platform.current())).getNameCount()));
         byte[] bytes = Files.readAllBytes(library);
         // The classes without the library, and the library's place taken by a FIFO: the loader
         // refuses a second copy on the class path.
         Path classes = copyWithout(root, temp.resolve("classes"), root.resolve("META-INF/native"));
-        Path fifo = temp.resolve("natives").resolve(NativeLoader.RESOURCE);
+        Path fifo = temp.resolve("natives").resolve(NativeLoader.resourceOf(Platform.current()));
         Files.createDirectories(fifo.getParent());
         Process mkfifo = new ProcessBuilder("mkfifo", "-m", "600", fifo.toString()).inheritIO().start();
         assertEquals(0, mkfifo.waitFor(), "mkfifo " + fifo);

@@ -71,6 +71,12 @@ public final class ChildJvm {
     /** The command line, for a caller that starts the process itself (a ChildProcessBuilder passing events). */
     public List<String> command() {
         List<String> cmd = new ArrayList<>(prefix);
+        // Under emulation (.ci/run's aarch64 pass) the JVM binary needs its emulator in front:
+        // no binfmt handler runs it by itself in a container.
+        String launcher = System.getProperty("jivykis.test.jvmLauncher", "").trim();
+        if (!launcher.isEmpty()) {
+            cmd.addAll(List.of(launcher.split("\\s+")));
+        }
         cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("--enable-native-access=ALL-UNNAMED");
         cmd.add("-XX:-UseContainerSupport");

@@ -1,0 +1,4 @@
+/** A user's module that depends on jivykis. */
+module consumer {
+    requires io.jivykis;
+}
