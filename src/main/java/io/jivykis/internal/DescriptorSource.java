@@ -10,13 +10,11 @@ package io.jivykis.internal;
 public class DescriptorSource extends WatchedSource {
     /** The descriptor this registration owns. */
     protected final EventDescriptor descriptor;
-    private final Runnable handler;
 
     /** Creates a source owning {@code descriptor}; {@link #open()} registers it. */
     protected DescriptorSource(Loop loop, EventDescriptor descriptor, Runnable handler) {
-        super(loop);
+        super(loop, handler);
         this.descriptor = descriptor;
-        this.handler = handler;
     }
 
     /**

@@ -6,11 +6,8 @@ package io.jivykis.internal;
  * handler may register its object again (a periodic timer re-arms itself that way).
  */
 public final class OneShotSource extends Source {
-    private final Runnable handler;
-
     private OneShotSource(Loop loop, Runnable handler) {
-        super(loop);
-        this.handler = handler;
+        super(loop, handler);
     }
 
     /** Registers {@code handler} to run once {@code deadlineNanos} (System.nanoTime()) has passed. Loop thread only. */

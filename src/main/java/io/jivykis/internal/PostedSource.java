@@ -5,11 +5,8 @@ package io.jivykis.internal;
  * post path, with no descriptor of its own.
  */
 public final class PostedSource extends Source {
-    private final Runnable handler;
-
     private PostedSource(Loop loop, Runnable handler) {
-        super(loop);
-        this.handler = handler;
+        super(loop, handler);
     }
 
     /** Registers {@code handler} to run after posts. Loop thread only. */

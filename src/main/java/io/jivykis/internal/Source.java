@@ -13,39 +13,25 @@ import java.lang.invoke.VarHandle;
  * <p>A Source is made fresh for each registration and never reused, so a post or an epoll
  * result that arrives for an old registration is recognised and dropped.
  */
-public abstract class Source {
+public abstract class Source extends SourceDispatchFields {
     private static final VarHandle PENDING;
 
     static {
         try {
-            PENDING = MethodHandles.lookup().findVarHandle(Source.class, "pending", int.class);
+            PENDING = MethodHandles.lookup().findVarHandle(SourceDispatchFields.class, "pending", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    /** The loop this source is registered with. */
-    protected final Loop loop;
-
-    /**
-     * 1 while the source sits in one of the loop's post queues, else 0. Set by a CAS from
-     * any thread (so it enters a queue at most once) and cleared by the loop before the
-     * handler runs ({@link #clearPending()}): a post that finds it set is coalesced into that run.
-     */
-    @SuppressWarnings("unused") // accessed through PENDING
-    private volatile int pending;
-
-    /** Link in a post queue; written before the queue's publishing CAS, read after its acquire. */
-    Source nextPosted;
+    // The fields a post and a dispatch touch (loop, handler, pending, detached, nextPosted)
+    // are in SourceDispatchFields, so that they come first in the object; the rest follow.
 
     /** Index in the loop's table, -1 while detached. Loop thread only. */
     int slot = -1;
 
     /** The epoll token of this registration (generation and slot). Loop thread only. */
     long token;
-
-    /** True once detached; the loop then drops queued posts and epoll results for it. Loop thread only. */
-    boolean detached;
 
     /** The System.nanoTime() deadline while armed as a timer. Loop thread only. */
     long deadline;
@@ -64,9 +50,14 @@ public abstract class Source {
     /** That object. */
     private Object holder;
 
-    /** Creates a source for {@code loop}; {@link #attach()} registers it. */
+    /** Creates a source for {@code loop} that dispatches through its own overrides; {@link #attach()} registers it. */
     protected Source(Loop loop) {
-        this.loop = loop;
+        super(loop, null);
+    }
+
+    /** Creates a source for {@code loop} whose dispatch runs {@code handler}; {@link #attach()} registers it. */
+    Source(Loop loop, Runnable handler) {
+        super(loop, handler);
     }
 
     /** Called on the loop thread when the watched descriptor reports {@code epollFlags}. */

@@ -20,6 +20,11 @@ public abstract class WatchedSource extends Source {
         super(loop);
     }
 
+    /** Creates a source for {@code loop} whose dispatch runs {@code handler}. */
+    WatchedSource(Loop loop, Runnable handler) {
+        super(loop, handler);
+    }
+
     /**
      * Attaches to the loop and adds {@code fd} with {@code events}. On a refusal nothing is
      * left attached and {@link #unwatched()} has run. Loop thread only.
