@@ -25,9 +25,18 @@ final class SpawnNative {
     /** waitpid(pid, WNOHANG): the exit code, 128 + the killing signal, -EAGAIN if still running, or a negative errno. */
     static native int reap(int pid);
 
-    /** kill(pid, SIGTERM): 0 or a negative errno. */
-    static native int terminate(int pid);
+    /**
+     * pidfd_open(pid), checked to name this process's unreaped child: the descriptor,
+     * -ESRCH when the pid is not that any more, or another negative errno (-ENOSYS: no pidfds).
+     */
+    static native int pidfdOpen(int pid);
 
-    /** kill(pid, SIGKILL): 0 or a negative errno. */
-    static native int killForcibly(int pid);
+    /** pidfd_send_signal(SIGKILL if {@code forcibly}, else SIGTERM): 0 or a negative errno (-ESRCH: reaped). */
+    static native int signalPidfd(int pidfd, boolean forcibly);
+
+    /**
+     * kill(pid, SIGKILL or SIGTERM) if {@code pid} is still this process's unreaped child
+     * (else -ESRCH): the fallback without pidfds. 0 or a negative errno.
+     */
+    static native int signalPid(int pid, boolean forcibly);
 }
