@@ -63,7 +63,7 @@ import java.util.Set;
 public final class EventOffer implements AutoCloseable {
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
     /** Connections one readiness report answers at most; the rest wait for the next iteration. */
-    static final int ACCEPT_BUDGET = 64;
+    static final int ACCEPT_BUDGET = 16;
     /**
      * Posters of one offer that may be live at once. Each costs this process one descriptor
      * (its pipe's read end) until its holder closes it, so a peer that connects without end
