@@ -205,6 +205,53 @@ static jint spawn(JNIEnv *env, jclass cls, jbyteArray program, jbyteArray argv_b
 	return rc;
 }
 
+#ifndef P_PIDFD
+#define P_PIDFD 3 /* linux/wait.h; glibc before 2.36 does not name it */
+#endif
+
+/*
+ * waitid(P_PIDFD, pidfd, WEXITED | WNOWAIT): blocks until exactly the child the pidfd names
+ * has exited, without reaping it. 0 or a negative errno.
+ */
+static jint await_exit_pidfd(JNIEnv *env, jclass cls, jint pidfd)
+{
+	(void)env; (void)cls;
+	if (pidfd < 0)
+		return -EBADF;
+	siginfo_t info;
+	int rc;
+	do {
+		rc = waitid((idtype_t)P_PIDFD, (id_t)pidfd, &info, WEXITED | WNOWAIT);
+	} while (rc < 0 && errno == EINTR);
+	return rc == 0 ? 0 : -errno;
+}
+
+/*
+ * Reaps exactly the child the pidfd names (waitid P_PIDFD, WNOHANG): its exit code, or 128 +
+ * the killing signal, -EAGAIN while it runs, or a negative errno (-ECHILD: reaped by someone
+ * else). Unlike waitpid on a number, it can never take the status of a process that
+ * inherited the pid.
+ */
+static jint reap_pidfd(JNIEnv *env, jclass cls, jint pidfd)
+{
+	(void)env; (void)cls;
+	if (pidfd < 0)
+		return -EBADF;
+	siginfo_t info;
+	memset(&info, 0, sizeof(info));
+	int rc;
+	do {
+		rc = waitid((idtype_t)P_PIDFD, (id_t)pidfd, &info, WEXITED | WNOHANG);
+	} while (rc < 0 && errno == EINTR);
+	if (rc < 0)
+		return -errno;
+	if (info.si_pid == 0)
+		return -EAGAIN;
+	if (info.si_code == CLD_EXITED)
+		return info.si_status;
+	return 128 + info.si_status;
+}
+
 /* Blocks until the child has exited, without reaping it (the pid stays reserved). */
 static jint await_exit(JNIEnv *env, jclass cls, jint pid)
 {
@@ -241,10 +288,6 @@ static jint reap(JNIEnv *env, jclass cls, jint pid)
 		return WEXITSTATUS(status);
 	return 128 + WTERMSIG(status);
 }
-
-#ifndef P_PIDFD
-#define P_PIDFD 3 /* linux/wait.h; glibc before 2.36 does not name it */
-#endif
 
 /*
  * A pidfd for child `pid` (pidfd_open, close-on-exec), checked to still name this process's
@@ -326,6 +369,8 @@ int jivykis_register_spawn(JNIEnv *env)
 		{ "awaitExit", "(I)I", (void *)await_exit },
 		{ "reap", "(I)I", (void *)reap },
 		{ "pidfdOpen", "(I)I", (void *)pidfd_open_child },
+		{ "awaitExitPidfd", "(I)I", (void *)await_exit_pidfd },
+		{ "reapPidfd", "(I)I", (void *)reap_pidfd },
 		{ "signalPidfd", "(IZ)I", (void *)signal_pidfd },
 		{ "signalPid", "(IZ)I", (void *)signal_pid },
 	};

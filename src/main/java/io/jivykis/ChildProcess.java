@@ -55,10 +55,12 @@ public final class ChildProcess {
     }
 
     private void reap() {
-        int rc = Spawn.awaitExit(pid);
+        // Plain read: the constructor's value, published by Thread.start(); only this thread
+        // changes it later, under the lock, below.
+        int rc = Spawn.awaitExit(pidfd, pid);
         int status;
         synchronized (lock) {
-            status = rc < 0 ? rc : Spawn.reap(pid);
+            status = rc < 0 ? rc : Spawn.reap(pidfd, pid);
             reaped = true;
             Spawn.closePidfd(pidfd);
             pidfd = -1;

@@ -273,4 +273,15 @@ class CrossProcessPostTest extends BackendCase {
             event.unregister();
         }
     }
+
+    /** A count too large for a long is refused, not clamped to LONG_MAX (strtol's ERANGE). */
+    @org.junit.jupiter.api.Test
+    void theToolRefusesACountThatOverflows() throws Exception {
+        Path err = tmp.resolve("count.txt");
+        ChildProcess tool = new ChildProcessBuilder(Children.nativeProgram("jivykis-post").toString(), "-n",
+                "99999999999999999999", "WAKE").redirectError(err).start();
+        assertEquals(2, tool.waitFor(), Children.read(err));
+        assertTrue(Children.read(err).contains("-n 99999999999999999999: COUNT must be a whole number"),
+                Children.read(err));
+    }
 }

@@ -44,6 +44,19 @@ public final class Spawn {
         return SpawnNative.reap(pid);
     }
 
+    /** {@link #awaitExit(int)} through {@code pidfd} when it is not negative (exactly that child), else by pid. */
+    public static int awaitExit(int pidfd, int pid) {
+        return pidfd >= 0 ? SpawnNative.awaitExitPidfd(pidfd) : SpawnNative.awaitExit(pid);
+    }
+
+    /**
+     * {@link #reap(int)} through {@code pidfd} when it is not negative: never the status of a
+     * process that inherited the pid; else by pid.
+     */
+    public static int reap(int pidfd, int pid) {
+        return pidfd >= 0 ? SpawnNative.reapPidfd(pidfd) : SpawnNative.reap(pid);
+    }
+
     /**
      * A pidfd naming exactly child {@code pid}, or a negative errno: -ESRCH when the pid no
      * longer names this process's unreaped child, -ENOSYS (or another errno) without pidfd

@@ -31,6 +31,15 @@ final class SpawnNative {
      */
     static native int pidfdOpen(int pid);
 
+    /** waitid(P_PIDFD, pidfd, WEXITED | WNOWAIT): blocks until exactly that child exits, unreaped. 0 or a negative errno. */
+    static native int awaitExitPidfd(int pidfd);
+
+    /**
+     * waitid(P_PIDFD, pidfd, WEXITED | WNOHANG): reaps exactly that child; the exit code, 128 +
+     * the killing signal, -EAGAIN while it runs, or a negative errno (-ECHILD: reaped elsewhere).
+     */
+    static native int reapPidfd(int pidfd);
+
     /** pidfd_send_signal(SIGKILL if {@code forcibly}, else SIGTERM): 0 or a negative errno (-ESRCH: reaped). */
     static native int signalPidfd(int pidfd, boolean forcibly);
 

@@ -163,6 +163,8 @@ public final class NativeBadInputCalls {
         expect("pidfdOpen(not a child)", () -> SpawnNative.pidfdOpen(1), r -> r == -Linux.ESRCH || r == -Linux.ENOSYS);
         for (int fd : badFds) {
             expect("signalPidfd(" + fd + ")", () -> SpawnNative.signalPidfd(fd, false), r -> r == -ebadf);
+            expect("awaitExitPidfd(" + fd + ")", () -> SpawnNative.awaitExitPidfd(fd), r -> r == -ebadf || r == -einval);
+            expect("reapPidfd(" + fd + ")", () -> SpawnNative.reapPidfd(fd), r -> r == -ebadf || r == -einval);
         }
 
         // Event offers: bad paths, descriptors that are no sockets, nothing listening.
