@@ -6,8 +6,8 @@
  *   hostile-holder MODE --socket PATH SECONDS   the descriptor an EventOffer at PATH answers
  *
  * MODE:
- *   steal    clears O_NONBLOCK on the descriptor, blocks a thread reading it (taking what
- *            others post, if it could), posts once, then holds it for SECONDS
+ *   steal    clears O_NONBLOCK on the descriptor, blocks four threads reading it (taking
+ *            what others post, if they could), posts once, then holds it for SECONDS
  *   flood    clears O_NONBLOCK and posts as fast as it can for SECONDS
  *   fill     grows the pipe to 1 MiB (F_SETPIPE_SZ), fills it, then exits
  *   close    closes the descriptor at once, then lives on for SECONDS
@@ -136,8 +136,11 @@ int main(int argc, char **argv)
 	long posted = 0, epipe = 0;
 	if (strcmp(mode, "steal") == 0) {
 		clear_nonblock(fd);
-		pthread_t t;
-		pthread_create(&t, NULL, thief, &fd);
+		/* Four readers: on a shared descriptor they would take most posts from the owner. */
+		for (int i = 0; i < 4; i++) {
+			pthread_t t;
+			pthread_create(&t, NULL, thief, &fd);
+		}
 		usleep(20000);
 		if (jivykis_post(fd) == 0)
 			posted++;

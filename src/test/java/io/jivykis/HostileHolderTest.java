@@ -36,10 +36,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * held before.
  */
 class HostileHolderTest extends BackendCase {
-    /** How long each holder keeps at it. */
-    private static final String SECONDS = "1.5";
-    /** Ticks of the 20 ms timer in 1.5 s are 75; a fifth of that proves it was not held up for long. */
-    private static final long MIN_TICKS = 15;
+    /** How long the hostile holder keeps at it: it outlasts the honest one, so nothing it left undone hides. */
+    private static final String HOSTILE_SECONDS = "2";
+    /** How long the honest holder posts (every 10 ms). */
+    private static final String HONEST_SECONDS = "1";
+    /** Ticks of the 20 ms timer in 2 s are 100; a fifth of that proves it was not held up for long. */
+    private static final long MIN_TICKS = 20;
     private static final Pattern HONEST = Pattern.compile("posted=(\\d+) epipe=(\\d+) fds=(\\d+)/(\\d+)");
 
     @TempDir
@@ -91,7 +93,7 @@ class HostileHolderTest extends BackendCase {
         owner.setDaemon(true);
         owner.start();
         try {
-            task.get(60, TimeUnit.SECONDS);
+            task.get(25, TimeUnit.SECONDS); // under JUnit's own 30 s, so that this message is the one seen
         } catch (TimeoutException e) {
             StringBuilder stack = new StringBuilder();
             for (StackTraceElement frame : owner.getStackTrace()) {
@@ -125,8 +127,8 @@ class HostileHolderTest extends BackendCase {
 
             Path hostileOut = tmp.resolve("hostile.txt");
             Path honestOut = tmp.resolve("honest.txt");
-            ChildProcess hostile = start(holder, mode, viaOffer, socket, event, hostileOut);
-            ChildProcess honest = start(holder, "honest", viaOffer, socket, event, honestOut);
+            ChildProcess hostile = start(holder, mode, HOSTILE_SECONDS, viaOffer, socket, event, hostileOut);
+            ChildProcess honest = start(holder, "honest", HONEST_SECONDS, viaOffer, socket, event, honestOut);
             Children.runUntilQuitOrExit(loop, () -> {
                 try {
                     hostile.waitFor();
@@ -155,9 +157,9 @@ class HostileHolderTest extends BackendCase {
             assertEquals(Integer.parseInt(m.group(3)) - (viaOffer ? 0 : 1), Integer.parseInt(m.group(4)),
                     "the honest holder's descriptors before and after: " + report);
             assertTrue(honestPosts > 0, report);
-            // The handler runs at least once for every few honest posts, however much the
-            // hostile holder posts itself (posts may coalesce, none is swallowed for good).
-            assertTrue(calls.get() >= honestPosts / 4, "the honest holder's posts were swallowed: " + report);
+            // The handler runs for most honest posts, 10 ms apart, however much the hostile
+            // holder posts itself (posts may coalesce, when the loop is late; none is swallowed).
+            assertTrue(calls.get() >= honestPosts / 2, "the honest holder's posts were swallowed: " + report);
             if (offer != null) {
                 offer.close();
             }
@@ -166,11 +168,11 @@ class HostileHolderTest extends BackendCase {
         }
     }
 
-    private static ChildProcess start(String holder, String mode, boolean viaOffer, Path socket, EventRaw event,
-            Path out) {
+    private static ChildProcess start(String holder, String mode, String seconds, boolean viaOffer, Path socket,
+            EventRaw event, Path out) {
         ChildProcessBuilder builder = viaOffer
-                ? new ChildProcessBuilder(holder, mode, "--socket", socket.toString(), SECONDS)
-                : new ChildProcessBuilder(holder, mode, "EV", SECONDS).pass(event, "EV");
+                ? new ChildProcessBuilder(holder, mode, "--socket", socket.toString(), seconds)
+                : new ChildProcessBuilder(holder, mode, "EV", seconds).pass(event, "EV");
         return builder.redirectOutput(out).redirectError(out.resolveSibling(out.getFileName() + ".err")).start();
     }
 
