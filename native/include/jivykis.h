@@ -1,9 +1,11 @@
 /*
  * jivykis.h: the C side of jivykis, for native code that posts to a jivykis event.
  *
- * An event's descriptor (EventRaw.fd() in Java) is an eventfd or the write end of a pipe.
- * Posting makes it readable, which makes the event's handler run in the Java thread that
- * registered it.
+ * An event's descriptor (EventRaw.fd() in Java, for native code of the owning process) is an
+ * eventfd or the write end of a pipe. Another process holds a descriptor of its own: the write
+ * end of a pipe made for it alone (ChildProcessBuilder.pass, EventOffer), which posts to the
+ * event and can do nothing else to its owner. Posting makes the descriptor readable, which
+ * makes the event's handler run in the Java thread that registered it.
  */
 #ifndef JIVYKIS_H
 #define JIVYKIS_H
@@ -43,9 +45,10 @@ int jivykis_post(int fd);
  *     included, and must be its write end.
  * Anything else is refused; nothing is ever written to a refused descriptor.
  *
- * When the receiver is gone (its EventRaw unregistered, or its process exited), a post to an
- * eventfd still succeeds (the kernel keeps the counter while this process holds it, and
- * cannot tell that nobody reads it), and a post to a pipe returns -EPIPE. In both cases
+ * When the receiver is gone (its EventRaw unregistered, this holder revoked by
+ * EventOffer.revoke(), or its process exited), a post to a holder's pipe returns -EPIPE. (A
+ * post to an eventfd still succeeds: the kernel keeps the counter while this process holds
+ * it, and cannot tell that nobody reads it; jivykis hands no eventfd to other processes.) In both cases
  * jivykis_post never raises SIGPIPE and never blocks: a C program posting to a pipe whose
  * reader is gone sees -EPIPE and lives on, whatever its SIGPIPE disposition.
  */

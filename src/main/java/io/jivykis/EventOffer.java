@@ -45,7 +45,7 @@ import java.util.Set;
  * loop, swallow or delay the posts of anyone else, keep posting after {@link #revoke()} or
  * the event's unregistering, or make this process leak: a descriptor every holder closed is
  * closed here too. Each live holder costs this process one descriptor; at most
- * {@value #MAX_HOLDERS} per offer are live at once, and further connections are answered
+ * 1,024 per offer are live at once, and further connections are answered
  * without a descriptor until one is gone. Connections and floods are served under a budget
  * per loop iteration, like posts.
  *

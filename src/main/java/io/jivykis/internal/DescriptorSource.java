@@ -112,8 +112,12 @@ public class DescriptorSource extends WatchedSource {
     protected final void unwatched() {
         try {
             // Every holder of this registration becomes powerless with it (their writes: EPIPE).
-            for (HolderPipe pipe : holders.toArray(new HolderPipe[0])) {
-                pipe.revoke();
+            // Only when there are some: the first use of HolderPipe loads its class, which
+            // at the descriptor limit (an unregister after EMFILE) could not open the jar.
+            if (!holders.isEmpty()) {
+                for (HolderPipe pipe : holders.toArray(new HolderPipe[0])) {
+                    pipe.revoke();
+                }
             }
         } finally {
             descriptor.close();
