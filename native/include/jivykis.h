@@ -1,9 +1,11 @@
 /*
  * jivykis.h: the C side of jivykis, for native code that posts to a jivykis event.
  *
- * An event's descriptor (EventRaw.fd() in Java) is an eventfd or the write end of a pipe.
- * Posting makes it readable, which makes the event's handler run in the Java thread that
- * registered it.
+ * An event's descriptor (EventRaw.fd() in Java, for native code of the owning process) is an
+ * eventfd or the write end of a pipe. Another process holds a descriptor of its own: the write
+ * end of a pipe made for it alone (ChildProcessBuilder.pass, EventOffer), which posts to the
+ * event and can do nothing else to its owner. Posting makes the descriptor readable, which
+ * makes the event's handler run in the Java thread that registered it.
  */
 #ifndef JIVYKIS_H
 #define JIVYKIS_H
@@ -43,9 +45,10 @@ int jivykis_post(int fd);
  *     included, and must be its write end.
  * Anything else is refused; nothing is ever written to a refused descriptor.
  *
- * When the receiver is gone (its EventRaw unregistered, or its process exited), a post to an
- * eventfd still succeeds (the kernel keeps the counter while this process holds it, and
- * cannot tell that nobody reads it), and a post to a pipe returns -EPIPE. In both cases
+ * When the receiver is gone (its EventRaw unregistered, this holder revoked by
+ * EventOffer.revoke(), or its process exited), a post to a holder's pipe returns -EPIPE. (A
+ * post to an eventfd still succeeds: the kernel keeps the counter while this process holds
+ * it, and cannot tell that nobody reads it; jivykis hands no eventfd to other processes.) In both cases
  * jivykis_post never raises SIGPIPE and never blocks: a C program posting to a pipe whose
  * reader is gone sees -EPIPE and lives on, whatever its SIGPIPE disposition.
  */
@@ -74,16 +77,24 @@ const char *jivykis_inherited_error(int rc);
 
 /*
  * The receiving end of an event offer: connects to the Unix domain socket at `path`, where
- * a Java program offers one of its events (io.jivykis.EventOffer), and receives the event's
- * descriptor (SCM_RIGHTS), opened close-on-exec. Post to it with jivykis_post, close it
- * when done. Waits at most `timeout_ms` milliseconds for the offer to answer (0 or a
+ * a Java program offers one of its events (io.jivykis.EventOffer), and receives a
+ * descriptor of its own that posts to the event (SCM_RIGHTS), opened close-on-exec. Post
+ * to it with jivykis_post, close it when done. Waits at most `timeout_ms` milliseconds for the offer to answer (0 or a
  * negative value: 10 seconds).
  *
  * Returns the descriptor, or a negative errno: -ENOENT (no socket at path), -ECONNREFUSED
  * (nobody offers there any more), -EACCES (the socket's permissions exclude this user),
  * -ENAMETOOLONG (path longer than a socket address holds), -ETIMEDOUT (the owner did not
  * answer in time, e.g. its event loop is not running), -EPROTO (the peer sent no descriptor:
- * the offered event is not registered at the moment).
+ * the offered event is not registered at the moment, or the offer has as many live posters
+ * as it allows), -EBADMSG (the answer is not an offer's: not exactly one descriptor, truncated
+ * control data, a wrong byte, or a descriptor that is not an event's write end). On every
+ * failure each descriptor the peer sent has been closed again: a hostile peer leaks nothing
+ * into the calling process.
+ *
+ * The descriptor received is the write end of a pipe made for this caller alone: it can post
+ * and nothing else. When the owner revokes it (EventOffer.revoke(), or unregistering the
+ * event) jivykis_post on it returns -EPIPE.
  */
 int jivykis_offer_connect(const char *path, int timeout_ms);
 

@@ -104,6 +104,7 @@ static jint offer_send(JNIEnv *env, jclass cls, jint conn, jint event_fd, jboole
 		return -EBADF;
 	struct jivykis_offer_message m;
 	jivykis_offer_message_init(&m);
+	jivykis_offer_message_one_fd(&m);
 	m.payload = is_pipe ? JIVYKIS_OFFER_PIPE : JIVYKIS_OFFER_EVENTFD;
 	struct cmsghdr *c = CMSG_FIRSTHDR(&m.msg);
 	c->cmsg_level = SOL_SOCKET;

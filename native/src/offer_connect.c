@@ -12,12 +12,56 @@
 #include <unistd.h>
 
 #include "jivykis.h"
+#include "announcement.h"
 #include "offer_wire.h"
 
 #define PUBLIC __attribute__((visibility("default")))
 #define DEFAULT_TIMEOUT_MS 10000
 
-/* Receives the message; returns the descriptor or a negative errno. */
+/*
+ * Closes every descriptor of every SCM_RIGHTS block of `msg` except `keep` (-1: all), and
+ * returns how many descriptors there were in all.
+ */
+static int close_received(struct msghdr *msg, int keep)
+{
+	int count = 0;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c != NULL; c = CMSG_NXTHDR(msg, c)) {
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS || c->cmsg_len < CMSG_LEN(0))
+			continue;
+		size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (size_t i = 0; i < n; i++) {
+			int fd;
+			memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+			count++;
+			if (fd != keep && fd >= 0)
+				close(fd);
+		}
+	}
+	return count;
+}
+
+/* The first descriptor of the first SCM_RIGHTS block of `msg`, or -1. */
+static int first_received(struct msghdr *msg)
+{
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c != NULL; c = CMSG_NXTHDR(msg, c)) {
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
+		    c->cmsg_len >= CMSG_LEN(sizeof(int))) {
+			int fd;
+			memcpy(&fd, CMSG_DATA(c), sizeof(int));
+			return fd;
+		}
+	}
+	return -1;
+}
+
+/*
+ * Receives the message; returns the descriptor or a negative errno. The peer may be anybody
+ * who could put a socket at the path, so nothing it sends is trusted: the answer is taken
+ * only when it is exactly one payload byte naming a kind, exactly one descriptor, no
+ * truncated control data, and the descriptor really is that kind's write end. Anything else
+ * is -EBADMSG (or -EPROTO for the owner's "no descriptor" answer), and every descriptor
+ * received is closed first: the connecting process keeps nothing a hostile peer sent.
+ */
 static int receive_descriptor(int sock)
 {
 	struct jivykis_offer_message m;
@@ -25,22 +69,24 @@ static int receive_descriptor(int sock)
 	struct msghdr *msg = &m.msg;
 	ssize_t n;
 	do {
+		/* MSG_CMSG_CLOEXEC: no received descriptor reaches a child this process starts. */
 		n = recvmsg(sock, msg, MSG_CMSG_CLOEXEC);
 	} while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return (errno == EAGAIN || errno == EWOULDBLOCK) ? -ETIMEDOUT : -errno;
-	int fd = -1;
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c != NULL; c = CMSG_NXTHDR(msg, c)) {
-		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
-		    c->cmsg_len == CMSG_LEN(sizeof(int)))
-			memcpy(&fd, CMSG_DATA(c), sizeof(int));
+	int fd = first_received(msg);
+	int count = close_received(msg, fd);
+	int kind = m.payload == JIVYKIS_OFFER_PIPE ? JIVYKIS_KIND_PIPE :
+		   m.payload == JIVYKIS_OFFER_EVENTFD ? JIVYKIS_KIND_EVENTFD : -1;
+	if (count == 0 && n == 0 && !(msg->msg_flags & MSG_CTRUNC))
+		return -EPROTO; /* the owner hung up unanswered: its event is not registered */
+	if (count != 1 || n != 1 || kind < 0 || (msg->msg_flags & MSG_CTRUNC) ||
+	    jivykis_check_descriptor(fd, kind) != kind) {
+		if (fd >= 0)
+			close(fd);
+		return -EBADMSG;
 	}
-	if (fd >= 0 && (n != 1 || (msg->msg_flags & MSG_CTRUNC) ||
-			(m.payload != JIVYKIS_OFFER_EVENTFD && m.payload != JIVYKIS_OFFER_PIPE))) {
-		close(fd);
-		return -EPROTO;
-	}
-	return fd >= 0 ? fd : -EPROTO;
+	return fd;
 }
 
 PUBLIC int jivykis_offer_connect(const char *path, int timeout_ms)

@@ -1,7 +1,8 @@
 /*
  * Private: the wire format of an event offer. The owner accepts a connection and sends one
- * message: one payload byte naming the backend, carrying the event's descriptor as
- * SCM_RIGHTS ancillary data; then it closes the connection. The receiver needs to send
+ * message: one payload byte naming the kind of the descriptor it carries as SCM_RIGHTS
+ * ancillary data (always a pipe's write end made for this connection, see HolderPipe);
+ * then it closes the connection. The receiver needs to send
  * nothing, so a C or Java receiver is a connect and one recvmsg.
  */
 #ifndef JIVYKIS_OFFER_WIRE_H
@@ -13,13 +14,21 @@
 #define JIVYKIS_OFFER_EVENTFD 'e'
 #define JIVYKIS_OFFER_PIPE 'p'
 
-/* The one message of an offer: a payload byte and room for one SCM_RIGHTS descriptor. */
+/*
+ * Descriptors the receive buffer has room for. The message carries one; a hostile peer may
+ * attach more. Every descriptor that fits is installed and then closed by the receiver;
+ * those that do not fit are discarded by the kernel (which reports MSG_CTRUNC). The room is
+ * larger than one so that "several" is seen and refused, never taken for "one".
+ */
+#define JIVYKIS_OFFER_MAX_FDS 16
+
+/* The one message of an offer: a payload byte and room for the SCM_RIGHTS data. */
 struct jivykis_offer_message {
 	char payload;
 	struct iovec iov;
 	union {
 		struct cmsghdr align;
-		char buf[CMSG_SPACE(sizeof(int))];
+		char buf[CMSG_SPACE(sizeof(int) * JIVYKIS_OFFER_MAX_FDS)];
 	} control;
 	struct msghdr msg;
 };
@@ -34,6 +43,12 @@ static inline void jivykis_offer_message_init(struct jivykis_offer_message *m)
 	m->msg.msg_iovlen = 1;
 	m->msg.msg_control = m->control.buf;
 	m->msg.msg_controllen = sizeof(m->control.buf);
+}
+
+/* The room for exactly one descriptor, for the sender (sendmsg sends all of msg_controllen). */
+static inline void jivykis_offer_message_one_fd(struct jivykis_offer_message *m)
+{
+	m->msg.msg_controllen = CMSG_SPACE(sizeof(int));
 }
 
 #endif

@@ -1,6 +1,6 @@
 /*
  * Child processes that inherit event descriptors: posix_spawn with file actions, waiting
- * for exit without reaping, reaping, and signalling. All policy (environment, names,
+ * for exit without reaping, reaping, and signalling exactly the child (pidfds). All policy (environment, names,
  * reaping discipline) is in Java (io.jivykis.ChildProcessBuilder, ChildProcess).
  */
 #define _GNU_SOURCE
@@ -10,6 +10,7 @@
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -53,6 +54,22 @@ static int is_cstring(JNIEnv *env, jbyteArray array, int null_ok)
 }
 
 /*
+ * The signals whose disposition in this process is a handler (neither SIG_DFL nor SIG_IGN):
+ * those the child resets to default. Numbers sigaction refuses (glibc's own) are skipped.
+ */
+static void caught_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	for (int sig = 1; sig < NSIG; sig++) {
+		struct sigaction old;
+		if (sig == SIGKILL || sig == SIGSTOP || sigaction(sig, NULL, &old) != 0)
+			continue;
+		if (old.sa_handler != SIG_IGN && old.sa_handler != SIG_DFL)
+			sigaddset(set, sig);
+	}
+}
+
+/*
  * The child's descriptor table is exactly: 0-2 (this process's, or the redirect files),
  * then the passed descriptors at 3, 4, ... in order, without close-on-exec; everything
  * else is closed (closefrom), including descriptors other threads open meanwhile without
@@ -90,16 +107,19 @@ static int spawn_with(const char *program, char **argv, char **envp, const int *
 	if (rc == 0 && directory != NULL)
 		rc = posix_spawn_file_actions_addchdir_np(&actions, directory);
 
-	/* The JVM blocks and handles signals of its own; a child starts with a clean slate. */
-	sigset_t none, all;
+	/*
+	 * The JVM blocks signals of its own; a child starts with none blocked. Dispositions: a
+	 * signal this process catches (the JVM's, jivykis's) goes back to its default, as exec
+	 * would do anyway, but an ignored one stays ignored (nohup's SIGHUP, a shell's SIGINT
+	 * for a background job), as ProcessBuilder and every shell leave it.
+	 */
+	sigset_t none, caught;
 	sigemptyset(&none);
-	sigfillset(&all);
-	sigdelset(&all, SIGKILL);
-	sigdelset(&all, SIGSTOP);
+	caught_signals(&caught);
 	if (rc == 0)
 		rc = posix_spawnattr_setsigmask(&attr, &none);
 	if (rc == 0)
-		rc = posix_spawnattr_setsigdefault(&attr, &all);
+		rc = posix_spawnattr_setsigdefault(&attr, &caught);
 	if (rc == 0)
 		rc = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
 
@@ -142,21 +162,27 @@ static jint spawn(JNIEnv *env, jclass cls, jbyteArray program, jbyteArray argv_b
 	jint nfds = (*env)->GetArrayLength(env, pass);
 	jint argv_len = (*env)->GetArrayLength(env, argv_block);
 	jint env_len = (*env)->GetArrayLength(env, env_block);
-	char *prog = bytes_of(env, program);
-	char *args = bytes_of(env, argv_block);
-	char *vars = bytes_of(env, env_block);
-	char *dir = bytes_of(env, directory);
-	char *out = bytes_of(env, out_path);
-	char *err = bytes_of(env, err_path);
-	jint *fds = (*env)->GetIntArrayElements(env, pass, NULL);
-	char **argv = args ? split(args, argv_len, argc) : NULL;
-	char **envp = vars ? split(vars, env_len, envc) : NULL;
-	int *tmp = malloc(sizeof(int) * ((size_t)nfds + 1));
+	/*
+	 * Each Get*ArrayElements may fail (NULL, an OutOfMemoryError pending); after one fails
+	 * no other JNI call is made but the Release* calls, which the JNI specification allows
+	 * with an exception pending. The pending OutOfMemoryError then reaches the caller.
+	 */
+	char *prog = NULL, *args = NULL, *vars = NULL, *dir = NULL, *out = NULL, *err = NULL;
+	jint *fds = NULL;
+	int got = (prog = bytes_of(env, program)) != NULL &&
+		  (args = bytes_of(env, argv_block)) != NULL &&
+		  (vars = bytes_of(env, env_block)) != NULL &&
+		  ((dir = bytes_of(env, directory)) != NULL || directory == NULL) &&
+		  ((out = bytes_of(env, out_path)) != NULL || out_path == NULL) &&
+		  ((err = bytes_of(env, err_path)) != NULL || err_path == NULL) &&
+		  (fds = (*env)->GetIntArrayElements(env, pass, NULL)) != NULL;
+	char **argv = got ? split(args, argv_len, argc) : NULL;
+	char **envp = got ? split(vars, env_len, envc) : NULL;
+	int *tmp = got ? malloc(sizeof(int) * ((size_t)nfds + 1)) : NULL;
 	jint rc = -ENOMEM;
-	if ((args && !argv) || (vars && !envp))
+	if (got && (!argv || !envp))
 		rc = -EINVAL; /* fewer strings than counted */
-	else if (prog && argv && envp && fds && tmp && (directory == NULL || dir) &&
-	    (out_path == NULL || out) && (err_path == NULL || err)) {
+	if (got && argv && envp && tmp) {
 		for (jint i = 0; i < nfds; i++)
 			tmp[i] = -1;
 		rc = spawn_with(prog, argv, envp, (const int *)fds, nfds, dir, out, err, tmp);
@@ -177,6 +203,53 @@ static jint spawn(JNIEnv *env, jclass cls, jbyteArray program, jbyteArray argv_b
 	release(env, argv_block, args);
 	release(env, program, prog);
 	return rc;
+}
+
+#ifndef P_PIDFD
+#define P_PIDFD 3 /* linux/wait.h; glibc before 2.36 does not name it */
+#endif
+
+/*
+ * waitid(P_PIDFD, pidfd, WEXITED | WNOWAIT): blocks until exactly the child the pidfd names
+ * has exited, without reaping it. 0 or a negative errno.
+ */
+static jint await_exit_pidfd(JNIEnv *env, jclass cls, jint pidfd)
+{
+	(void)env; (void)cls;
+	if (pidfd < 0)
+		return -EBADF;
+	siginfo_t info;
+	int rc;
+	do {
+		rc = waitid((idtype_t)P_PIDFD, (id_t)pidfd, &info, WEXITED | WNOWAIT);
+	} while (rc < 0 && errno == EINTR);
+	return rc == 0 ? 0 : -errno;
+}
+
+/*
+ * Reaps exactly the child the pidfd names (waitid P_PIDFD, WNOHANG): its exit code, or 128 +
+ * the killing signal, -EAGAIN while it runs, or a negative errno (-ECHILD: reaped by someone
+ * else). Unlike waitpid on a number, it can never take the status of a process that
+ * inherited the pid.
+ */
+static jint reap_pidfd(JNIEnv *env, jclass cls, jint pidfd)
+{
+	(void)env; (void)cls;
+	if (pidfd < 0)
+		return -EBADF;
+	siginfo_t info;
+	memset(&info, 0, sizeof(info));
+	int rc;
+	do {
+		rc = waitid((idtype_t)P_PIDFD, (id_t)pidfd, &info, WEXITED | WNOHANG);
+	} while (rc < 0 && errno == EINTR);
+	if (rc < 0)
+		return -errno;
+	if (info.si_pid == 0)
+		return -EAGAIN;
+	if (info.si_code == CLD_EXITED)
+		return info.si_status;
+	return 128 + info.si_status;
 }
 
 /* Blocks until the child has exited, without reaping it (the pid stays reserved). */
@@ -216,22 +289,77 @@ static jint reap(JNIEnv *env, jclass cls, jint pid)
 	return 128 + WTERMSIG(status);
 }
 
-/* kill(pid, SIGTERM). Java calls it only while the child is unreaped, so the pid is its. */
-static jint terminate(JNIEnv *env, jclass cls, jint pid)
-{
-	(void)env; (void)cls;
-	if (pid <= 0)
-		return -EINVAL; /* kill(0) or kill(-1) would signal a group, or everyone */
-	return kill((pid_t)pid, SIGTERM) == 0 ? 0 : -errno;
-}
-
-/* kill(pid, SIGKILL), under the same rule. */
-static jint kill_forcibly(JNIEnv *env, jclass cls, jint pid)
+/*
+ * A pidfd for child `pid` (pidfd_open, close-on-exec), checked to still name this process's
+ * unreaped child: if something else reaped it and the number was given to a new process
+ * before pidfd_open ran, the pidfd would name that stranger, and waitid on it answers
+ * ECHILD. The descriptor, -ESRCH (no longer this child), or -ENOSYS and the like when the
+ * kernel has no pidfds (before 5.3, or 5.4 for P_PIDFD): the caller then falls back to
+ * kill() under its rule.
+ */
+static jint pidfd_open_child(JNIEnv *env, jclass cls, jint pid)
 {
 	(void)env; (void)cls;
 	if (pid <= 0)
 		return -EINVAL;
-	return kill((pid_t)pid, SIGKILL) == 0 ? 0 : -errno;
+#ifdef SYS_pidfd_open
+	int fd = (int)syscall(SYS_pidfd_open, (pid_t)pid, 0);
+	if (fd < 0)
+		return -errno;
+	siginfo_t info;
+	int rc;
+	do {
+		rc = waitid((idtype_t)P_PIDFD, (id_t)fd, &info, WEXITED | WNOHANG | WNOWAIT);
+	} while (rc < 0 && errno == EINTR);
+	if (rc < 0) {
+		int error = errno;
+		close(fd);
+		return error == ECHILD ? -ESRCH : -error;
+	}
+	return fd;
+#else
+	return -ENOSYS;
+#endif
+}
+
+/*
+ * pidfd_send_signal: SIGKILL (`forcibly`) or SIGTERM to exactly the process the pidfd names,
+ * never a recycled pid. -ESRCH once it has been reaped (by anyone).
+ */
+static jint signal_pidfd(JNIEnv *env, jclass cls, jint pidfd, jboolean forcibly)
+{
+	(void)env; (void)cls;
+#ifdef SYS_pidfd_send_signal
+	long rc = syscall(SYS_pidfd_send_signal, pidfd, forcibly ? SIGKILL : SIGTERM, NULL, 0);
+	return rc == 0 ? 0 : -errno;
+#else
+	(void)pidfd; (void)forcibly;
+	return -ENOSYS;
+#endif
+}
+
+/*
+ * kill(pid, SIGTERM or SIGKILL) without pidfds. Java calls it only while its own reaper has
+ * not reaped the child (under the lock that reaper takes). Something else in this process
+ * may have reaped it (waitpid(-1), SIGCHLD ignored), after which the number may name a
+ * stranger: so it is first checked to be this process's unreaped child (waitid WNOWAIT: a
+ * zombie or a running child keeps its pid reserved), and -ESRCH is returned otherwise. The
+ * check and the kill are two calls: only a reaper outside jivykis acting between them can
+ * still defeat it, which pidfds (above) rule out.
+ */
+static jint signal_pid(JNIEnv *env, jclass cls, jint pid, jboolean forcibly)
+{
+	(void)env; (void)cls;
+	if (pid <= 0)
+		return -EINVAL; /* kill(0) or kill(-1) would signal a group, or everyone */
+	siginfo_t info;
+	int rc;
+	do {
+		rc = waitid(P_PID, (id_t)pid, &info, WEXITED | WNOHANG | WNOWAIT);
+	} while (rc < 0 && errno == EINTR);
+	if (rc < 0)
+		return errno == ECHILD ? -ESRCH : -errno;
+	return kill((pid_t)pid, forcibly ? SIGKILL : SIGTERM) == 0 ? 0 : -errno;
 }
 
 int jivykis_register_spawn(JNIEnv *env)
@@ -240,8 +368,11 @@ int jivykis_register_spawn(JNIEnv *env)
 		{ "spawn", "([B[BI[BI[I[B[B[B)I", (void *)spawn },
 		{ "awaitExit", "(I)I", (void *)await_exit },
 		{ "reap", "(I)I", (void *)reap },
-		{ "terminate", "(I)I", (void *)terminate },
-		{ "killForcibly", "(I)I", (void *)kill_forcibly },
+		{ "pidfdOpen", "(I)I", (void *)pidfd_open_child },
+		{ "awaitExitPidfd", "(I)I", (void *)await_exit_pidfd },
+		{ "reapPidfd", "(I)I", (void *)reap_pidfd },
+		{ "signalPidfd", "(IZ)I", (void *)signal_pidfd },
+		{ "signalPid", "(IZ)I", (void *)signal_pid },
 	};
 	return jivykis_bind(env, SPAWN_NATIVE_CLASS, methods, ARRAY_LENGTH(methods));
 }

@@ -9,6 +9,7 @@
  * fails, 2 on a usage error. The same as `java -jar jivykis.jar post`.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,10 +33,16 @@ int main(int argc, char **argv)
 	const char *name = NULL;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "-n") == 0 && i + 1 < argc) {
+			const char *text = argv[++i];
 			char *end;
-			count = strtol(argv[++i], &end, 10);
-			if (*end != '\0' || count < 1)
+			errno = 0;
+			count = strtol(text, &end, 10);
+			/* strtol clamps an overflow to LONG_MAX (ERANGE): refused, never taken for "very many". */
+			if (errno == ERANGE || end == text || *end != '\0' || count < 1) {
+				fprintf(stderr, "jivykis-post: -n %s: COUNT must be a whole number from 1 to %ld\n",
+					text, LONG_MAX);
 				return usage();
+			}
 		} else if (strcmp(argv[i], "--socket") == 0 && i + 1 < argc) {
 			socket_path = argv[++i];
 		} else if (argv[i][0] != '-' && name == NULL) {

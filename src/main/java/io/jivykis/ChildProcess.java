@@ -16,15 +16,22 @@ import java.util.concurrent.TimeoutException;
  * {@link #waitFor()}: each child has a small daemon thread ("jivykis-reaper-PID") that waits
  * for it to exit and reaps it at once, recording its status for {@code waitFor()}. The
  * thread first waits without reaping (waitid with WNOWAIT) and reaps under the same lock
- * that {@link #destroy()} and {@link #destroyForcibly()} take, so a signal is only ever sent
- * while the pid still belongs to this child and can never reach an unrelated process that
- * inherited a recycled pid.
+ * that {@link #destroy()} and {@link #destroyForcibly()} take.
+ *
+ * <p><b>Signals reach exactly this child.</b> Where the kernel has pidfds (Linux 5.4 and
+ * later) the child is signalled through one, opened as it starts: even if something else in
+ * this process reaps it (a {@code waitpid(-1)}, SIGCHLD set to SIG_IGN) and its number is
+ * given to a new process, the signal cannot reach that process. Without pidfds, a signal is
+ * sent only while the pid is still this process's unreaped child (checked just before, and
+ * never after jivykis's own reaper has reaped it).
  *
  * <p>The status is the exit code, or 128 plus the number of the signal that killed the
  * child (as a shell reports it): a child killed by SIGKILL reports 137.
  */
 public final class ChildProcess {
     private final int pid;
+    /** A pidfd naming exactly the child, or -1 (no pidfds); closed once reaped, under {@link #lock}. */
+    private int pidfd;
     private final String program;
     private final CompletableFuture<Integer> exit = new CompletableFuture<>();
     /** Guards {@link #reaped}: signals are sent only while it is false. */
@@ -34,6 +41,8 @@ public final class ChildProcess {
     private ChildProcess(int pid, String program) {
         this.pid = pid;
         this.program = program;
+        int fd = Spawn.openPidfd(pid);
+        this.pidfd = fd >= 0 ? fd : -1;
     }
 
     static ChildProcess started(int pid, String program) {
@@ -46,11 +55,15 @@ public final class ChildProcess {
     }
 
     private void reap() {
-        int rc = Spawn.awaitExit(pid);
+        // Plain read: the constructor's value, published by Thread.start(); only this thread
+        // changes it later, under the lock, below.
+        int rc = Spawn.awaitExit(pidfd, pid);
         int status;
         synchronized (lock) {
-            status = rc < 0 ? rc : Spawn.reap(pid);
+            status = rc < 0 ? rc : Spawn.reap(pidfd, pid);
             reaped = true;
+            Spawn.closePidfd(pidfd);
+            pidfd = -1;
         }
         if (status >= 0) {
             exit.complete(status);
@@ -133,12 +146,12 @@ public final class ChildProcess {
         return !exit.isDone();
     }
 
-    /** Asks the child to terminate (SIGTERM). Does nothing once it has exited. */
+    /** Asks the child to terminate (SIGTERM). Does nothing once it has exited (whoever reaped it). */
     public void destroy() {
         signal(false);
     }
 
-    /** Kills the child (SIGKILL). Does nothing once it has exited. */
+    /** Kills the child (SIGKILL). Does nothing once it has exited (whoever reaped it). */
     public void destroyForcibly() {
         signal(true);
     }
@@ -148,7 +161,10 @@ public final class ChildProcess {
             if (reaped) {
                 return;
             }
-            int rc = Spawn.signal(pid, forcibly);
+            int rc = Spawn.signal(pidfd, pid, forcibly);
+            if (rc == -Linux.ESRCH) {
+                return; // exited, and reaped by someone else: nothing of this child is left to signal
+            }
             Errors.check((forcibly ? "kill(SIGKILL, " : "kill(SIGTERM, ") + "child " + pid + ")", rc);
         }
     }

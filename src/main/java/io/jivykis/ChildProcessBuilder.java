@@ -3,6 +3,7 @@ package io.jivykis;
 import io.jivykis.internal.Announcement;
 import io.jivykis.internal.CStrings;
 import io.jivykis.internal.Errors;
+import io.jivykis.internal.HolderPipe;
 import io.jivykis.internal.Linux;
 import io.jivykis.internal.Loop;
 import io.jivykis.internal.Native;
@@ -23,10 +24,19 @@ import java.util.Objects;
  *
  * <p>{@link java.lang.ProcessBuilder} closes every descriptor above 2 in the child, and an
  * eventfd cannot be reopened through /proc, so a Java program has no other way to hand an
- * {@link EventRaw} to a child. Here each {@link #pass(EventRaw, String) passed} event's
- * descriptor (the eventfd, or the pipe's write end) is given to the child at 3, 4, ... in
- * the order passed, and announced in its environment as {@code JIVYKIS_FD_<NAME>=<backend>:<fd>},
- * e.g. {@code JIVYKIS_FD_WAKE=eventfd:3}. The child posts with {@link Poster#inherited(String)}
+ * {@link EventRaw} to a child. Here each {@link #pass(EventRaw, String) passed} event is
+ * given to the child as a descriptor of its own, at 3, 4, ... in the order passed, and
+ * announced in its environment as {@code JIVYKIS_FD_<NAME>=<kind>:<fd>}, e.g.
+ * {@code JIVYKIS_FD_WAKE=pipe:3}.
+ *
+ * <p><b>What the child can do with it: post, and nothing else.</b> The descriptor is the
+ * write end of a pipe made for this child alone, whatever the event's backend; this process
+ * keeps the read end and watches it in the event's loop. The child shares no open file with
+ * the event's owner, so whatever it does (clear O_NONBLOCK, flood, close, pass it on to its
+ * own children) it cannot block the owner's loop, swallow or delay anyone else's posts, or
+ * make the owner leak: when every copy of its end is closed the owner closes the read end.
+ * Unregistering the event revokes it: the child's writes then fail with EPIPE, which
+ * {@link Poster} and {@code jivykis_post} report as "no effect". The child posts with {@link Poster#inherited(String)}
  * (Java), {@code jivykis_post_inherited()} (C, jivykis.h), {@code jivykis-post NAME} or
  * {@code java -jar jivykis.jar post NAME} (shell), or by writing the descriptor itself.
  *
@@ -79,8 +89,9 @@ public final class ChildProcessBuilder {
     }
 
     /**
-     * Passes {@code event}'s descriptor to the child under {@code name}. The event must be
-     * registered, on the thread that calls {@link #start()}, when the child starts.
+     * Passes {@code event} to the child under {@code name}: at {@link #start()} the child gets
+     * a descriptor of its own that posts to the event (see the class description). The event
+     * must be registered, on the thread that calls {@link #start()}, when the child starts.
      *
      * @param name {@code [A-Z0-9_]+}; the child finds the descriptor in {@code JIVYKIS_FD_<name>}
      * @throws IllegalArgumentException if the name is not {@code [A-Z0-9_]+} or already used
@@ -145,23 +156,38 @@ public final class ChildProcessBuilder {
                 env.put(key, value);
             }
         }
-        int i = 0;
-        for (Map.Entry<String, EventRaw> e : passed.entrySet()) {
-            EventRaw event = e.getValue();
-            Loop loop = event.registeredLoop();
-            if (loop == null) {
-                throw new IllegalStateException("the event passed as \"" + e.getKey()
-                        + "\" is not registered: register it before start()");
+        // Each passed event gets a pipe of its own for this child (HolderPipe): the child can
+        // post and nothing else; the owner keeps the read end, and closes its copy of the
+        // write end once the child has it, so the child's exit is seen as end of file.
+        List<HolderPipe> holders = new ArrayList<>();
+        int pid;
+        try {
+            int i = 0;
+            for (Map.Entry<String, EventRaw> e : passed.entrySet()) {
+                EventRaw event = e.getValue();
+                Loop loop = event.registeredLoop();
+                if (loop == null) {
+                    throw new IllegalStateException("the event passed as \"" + e.getKey()
+                            + "\" is not registered: register it before start()");
+                }
+                loop.checkOwner("ChildProcessBuilder.start() passing \"" + e.getKey() + "\"");
+                HolderPipe holder = event.newHolder();
+                holders.add(holder);
+                fds[i] = holder.writeFd();
+                env.put(Announcement.PREFIX + e.getKey(), Announcement.value(Backend.PIPE, 3 + i));
+                i++;
             }
-            loop.checkOwner("ChildProcessBuilder.start() passing \"" + e.getKey() + "\"");
-            fds[i] = event.fd();
-            env.put(Announcement.PREFIX + e.getKey(), Announcement.value(event.backend(), 3 + i));
-            i++;
+            List<String> vars = new ArrayList<>();
+            env.forEach((k, v) -> vars.add(k + "=" + v));
+            pid = Spawn.start(command, vars, fds, directory, output, error);
+        } catch (RuntimeException e) {
+            holders.forEach(HolderPipe::revoke);
+            throw e;
+        } finally {
+            holders.forEach(HolderPipe::releaseWriteEnd);
         }
-        List<String> vars = new ArrayList<>();
-        env.forEach((k, v) -> vars.add(k + "=" + v));
-        int pid = Spawn.start(command, vars, fds, directory, output, error);
         if (pid < 0) {
+            holders.forEach(HolderPipe::revoke);
             throw new UncheckedIOException(new IOException(startFailure(-pid)));
         }
         return ChildProcess.started(pid, command.get(0));

@@ -1,6 +1,7 @@
 package io.jivykis;
 
 import io.jivykis.internal.Errors;
+import io.jivykis.internal.HolderPipe;
 import io.jivykis.internal.Linux;
 import io.jivykis.internal.Loop;
 import io.jivykis.internal.Native;
@@ -10,14 +11,17 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
 /**
  * Offers an {@link EventRaw} to processes that did not start from this one: a Unix domain
- * socket at a path, where each process that connects receives the event's descriptor
- * (SCM_RIGHTS) and can post to it. The receiving side is {@link Poster#connect(Path)} in
+ * socket at a path, where each process that connects receives a descriptor of its own
+ * (SCM_RIGHTS: the write end of a pipe made for that connection, whose read end this
+ * process watches in the event's loop) and can post to the event through it. The receiving side is {@link Poster#connect(Path)} in
  * Java, {@code jivykis_offer_connect()} in C (jivykis.h), and
  * {@code jivykis-post --socket PATH} in the shell.
  *
@@ -34,10 +38,18 @@ import java.util.Set;
  * The file never exists with wider permissions than asked for. Opening is safe in a
  * directory that others can write: the socket is made in a fresh private directory, given
  * its mode there and hard-linked into place, so no step follows a symlink or changes a file
- * someone else put in the way (such a race makes {@code open} fail, never succeed wrongly). Whoever can connect can
- * post to the event as often as it likes (and no more: it gets the right to post, nothing
- * else of this process). Put the socket in a directory that only the intended users can
- * reach.
+ * someone else put in the way (such a race makes {@code open} fail, never succeed wrongly).
+ * Still, put the socket in a directory that only the intended users can reach.
+ *
+ * <p><b>What a process that connected can do: post, and nothing else.</b> It shares no open
+ * file with this process, so whatever it does with its descriptor (clear O_NONBLOCK, flood
+ * it, close it, pass it on, send malformed messages to the socket) it cannot block this
+ * loop, swallow or delay the posts of anyone else, keep posting after {@link #revoke()} or
+ * the event's unregistering, or make this process leak: a descriptor every holder closed is
+ * closed here too. Each live holder costs this process one descriptor; at most
+ * 1,024 per offer are live at once, and further connections are answered
+ * without a descriptor until one is gone. Connections and floods are served under a budget
+ * per loop iteration, like posts.
  *
  * <p><b>Loop integration.</b> An offer belongs to the loop of the thread that opens it,
  * which must be the thread that registered the event; connections are answered by that
@@ -53,6 +65,15 @@ import java.util.Set;
  */
 public final class EventOffer implements AutoCloseable {
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+    /** Connections one readiness report answers at most; the rest wait for the next iteration. */
+    static final int ACCEPT_BUDGET = 16;
+    /**
+     * Posters of one offer that may be live at once. Each costs this process one descriptor
+     * (its pipe's read end) until its holder closes it, so a peer that connects without end
+     * cannot exhaust this process's descriptors through the offer: past this many, the
+     * offer answers with no descriptor until some holder is gone or revoked.
+     */
+    static final int MAX_HOLDERS = 1024;
 
     private final Listener listener;
 
@@ -102,7 +123,7 @@ public final class EventOffer implements AutoCloseable {
         return listener.path;
     }
 
-    /** How many processes have received the event's descriptor so far. */
+    /** How many connecting processes have received a poster from this offer so far. */
     public long handedOut() {
         return listener.handedOut;
     }
@@ -113,8 +134,35 @@ public final class EventOffer implements AutoCloseable {
     }
 
     /**
+     * How many posters this offer handed out can still post (not revoked, and not closed by
+     * every process that held them). Only on the thread that opened the offer.
+     *
+     * @throws IllegalStateException on another thread
+     */
+    public int liveHolders() {
+        listener.loop().checkOwner("EventOffer.liveHolders()");
+        return (int) listener.holders.stream().filter(HolderPipe::isLive).count();
+    }
+
+    /**
+     * Closes the offer ({@link #close()}) and makes every poster it handed out powerless: from
+     * now on their posts have no effect ({@link Poster#post()} returns normally,
+     * {@code jivykis_post} returns -EPIPE). The event stays registered, and its other holders
+     * (children, other offers) keep their power. Idempotent. Only on the thread that opened
+     * the offer.
+     *
+     * @throws IllegalStateException on another thread
+     */
+    public void revoke() {
+        listener.loop().checkOwner("EventOffer.revoke()");
+        close();
+        listener.revokeAll();
+    }
+
+    /**
      * Stops offering: removes the socket file (if it is still the one this offer made) and
-     * closes the socket. Posters already handed out keep working. Idempotent. Only on the thread that opened the offer.
+     * closes the socket. Posters already handed out keep working (until {@link #revoke()}, or
+     * the event is unregistered). Idempotent. Only on the thread that opened the offer.
      *
      * @throws IllegalStateException on another thread
      */
@@ -140,6 +188,8 @@ public final class EventOffer implements AutoCloseable {
         private final int fd;
         /** Written on the loop thread only; read by {@link EventOffer#handedOut()} (plain: a statistic). */
         private long handedOut;
+        /** The pipes handed out, for {@link EventOffer#revoke()}; some may be gone already. Loop thread only. */
+        private final List<HolderPipe> holders = new ArrayList<>();
 
         Listener(Loop loop, EventRaw event, Path path, OfferSocket.Listening socketFile) {
             super(loop);
@@ -159,19 +209,65 @@ public final class EventOffer implements AutoCloseable {
 
         @Override
         protected void ready(int epollFlags) {
-            for (int conn; (conn = OfferSocket.accept(fd, path)) >= 0;) {
+            // Budgeted like posts: a peer connecting in a tight loop cannot hold the loop
+            // thread here; level-triggered epoll reports the waiting rest next iteration.
+            for (int n = 0; n < ACCEPT_BUDGET; n++) {
+                int conn = OfferSocket.accept(fd, path);
+                if (conn < 0) {
+                    return;
+                }
                 try {
-                    // Read at each connection, on the loop thread that alone can unregister
-                    // the event: the descriptor sent is open and the event's own. If the event
-                    // was re-registered in another thread's loop, it is not sent at all.
-                    int eventFd = event.registeredLoop() == loop ? event.fd() : -1;
-                    if (eventFd >= 0 && OfferSocket.send(conn, eventFd, event.backend())) {
-                        handedOut++;
-                    }
+                    answer(conn);
                 } finally {
                     OfferSocket.close(conn);
                 }
             }
+        }
+
+        /**
+         * Sends the connecting process a pipe of its own (HolderPipe) on the event's current
+         * registration; the owner's copy of the write end is closed once sent. Read at each
+         * connection, on the loop thread that alone can unregister the event: if the event
+         * is not registered in this loop, or this offer has {@link #MAX_HOLDERS} live
+         * holders, the peer is answered with nothing (its receive reports no descriptor).
+         */
+        private void answer(int conn) {
+            if (event.registeredLoop() != loop || !roomForHolder()) {
+                return;
+            }
+            HolderPipe holder;
+            try {
+                holder = event.newHolder();
+            } catch (UncheckedIOException outOfDescriptors) {
+                return; // EMFILE and the like: this peer goes without, the offer stays open
+            }
+            try {
+                if (OfferSocket.send(conn, holder.writeFd(), Backend.PIPE)) {
+                    holders.add(holder);
+                    handedOut++;
+                } else {
+                    holder.revoke(); // the peer hung up first: nobody holds the write end
+                }
+            } finally {
+                holder.releaseWriteEnd();
+            }
+        }
+
+        /** Whether another holder may be added; forgets the holders that are gone first. */
+        private boolean roomForHolder() {
+            if (holders.size() < MAX_HOLDERS) {
+                return true;
+            }
+            holders.removeIf(h -> !h.isLive());
+            return holders.size() < MAX_HOLDERS;
+        }
+
+        /** Makes every poster this offer handed out powerless. */
+        void revokeAll() {
+            for (HolderPipe holder : holders) {
+                holder.revoke();
+            }
+            holders.clear();
         }
 
         @Override

@@ -1,6 +1,7 @@
 package io.jivykis;
 
 import io.jivykis.internal.DescriptorSource;
+import io.jivykis.internal.HolderPipe;
 import io.jivykis.internal.Loop;
 import io.jivykis.internal.Native;
 import io.jivykis.internal.Registrar;
@@ -13,9 +14,11 @@ import java.util.Objects;
  *
  * <p>Registering creates a descriptor (an eventfd(2), or a pipe(2); see {@link Backend})
  * and adds it to the registering thread's {@link EventLoop}. {@link #post()} then makes the
- * handler run on that thread, inside {@link EventLoop#run()}. Another process, or native
- * code in a signal handler, posts by writing the descriptor ({@link #fd()}): eight bytes
- * holding 1 for an eventfd, one byte for a pipe.
+ * handler run on that thread, inside {@link EventLoop#run()}. Native code of this process,
+ * in a signal handler for instance, posts by writing the descriptor ({@link #fd()}): eight
+ * bytes holding 1 for an eventfd, one byte for a pipe. Another process posts through a
+ * descriptor of its own that it was given ({@link ChildProcessBuilder#pass(EventRaw, String)},
+ * {@link EventOffer}); unregistering makes every such holder powerless.
  *
  * <p><b>Guarantees.</b> {@code post()} may be called from any thread at any time; it never
  * blocks, takes no lock and allocates nothing. Several posts made before the handler starts
@@ -70,7 +73,9 @@ public final class EventRaw {
 
     /**
      * Unregisters and closes the descriptor (iv_event_raw_unregister). Posts made afterwards
-     * do nothing; posts not yet dispatched are dropped.
+     * do nothing; posts not yet dispatched are dropped. Every process this registration was
+     * handed to (children, offer peers) loses its power to post: its writes fail with EPIPE,
+     * which {@link Poster}, {@code jivykis_post} and {@code jivykis-post} report as "no effect".
      *
      * @throws IllegalStateException if not registered, or called on another thread than the registering one
      */
@@ -97,8 +102,15 @@ public final class EventRaw {
     }
 
     /**
-     * The descriptor a foreign poster writes to, or -1 when not registered. For a pipe this
-     * is the write end. It is closed by {@link #unregister()}; do not close it yourself.
+     * The event's own descriptor, for native code of this process (a signal handler calling
+     * {@code jivykis_post}), or -1 when not registered. For a pipe this is the write end. It
+     * is closed by {@link #unregister()}; do not close it yourself.
+     *
+     * <p>Do not hand it to another process: whoever shares it could read it (swallowing
+     * every post) or clear its O_NONBLOCK flag (blocking this loop's thread in its drain).
+     * To let another process post, use {@link ChildProcessBuilder#pass(EventRaw, String)} or
+     * {@link EventOffer}: each holder then gets a descriptor of its own, which can post and
+     * nothing else.
      */
     public int fd() {
         DescriptorSource current = registration;
@@ -109,6 +121,20 @@ public final class EventRaw {
     public Backend backend() {
         DescriptorSource current = registration;
         return current == null ? null : current.descriptor().backend();
+    }
+
+    /**
+     * A new holder's own descriptor (a pipe whose read end this loop watches), for
+     * {@link ChildProcessBuilder} and {@link EventOffer}. Loop thread only.
+     *
+     * @throws IllegalStateException if not registered, or on another thread than the loop's
+     */
+    HolderPipe newHolder() {
+        DescriptorSource current = registration;
+        if (current == null) {
+            throw new IllegalStateException("the event is not registered: register it before handing it out");
+        }
+        return current.newHolder();
     }
 
     /** The loop of the current registration, or null (for the cross-process classes of this package). */

@@ -33,12 +33,18 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link EventRaw#post()} does there: posts may coalesce, none is lost. It is one write to the
  * descriptor (8 bytes to an eventfd, 1 byte to a pipe); any thread may call it.
  *
- * <p><b>When the receiver is gone</b> (its event unregistered, or its process exited),
- * {@code post()} returns normally and has no effect, on both backends, like a post to an
- * unregistered {@code EventRaw}. With an eventfd the kernel cannot tell (this process's
- * descriptor keeps the counter alive; a full counter is "already woken"); with a pipe the
- * write fails with EPIPE, which is absorbed, and SIGPIPE is never fatal (the JVM ignores it;
- * the C library blocks it around the write). No post ever blocks.
+ * <p><b>What a poster is.</b> The descriptor a {@link ChildProcessBuilder} child or an
+ * {@link EventOffer} peer receives is the write end of a pipe made for that holder alone
+ * (whatever the event's backend): it can post and nothing else, and nothing done with it
+ * reaches the owner's loop or any other holder.
+ *
+ * <p><b>When the receiver is gone</b> (its event unregistered, this holder revoked by
+ * {@link EventOffer#revoke()}, or its process exited), {@code post()} returns normally and
+ * has no effect, like a post to an unregistered {@code EventRaw}: the pipe's write fails with
+ * EPIPE, which is absorbed, and SIGPIPE is never fatal (the JVM ignores it; the C library
+ * blocks it around the write). An eventfd announced by other means cannot tell (this
+ * process's descriptor keeps the counter alive; a full counter is "already woken"). No post
+ * ever blocks.
  */
 public final class Poster implements AutoCloseable {
     /** Inherited descriptor numbers held by an open Poster: a second one would close it under the first. */

@@ -69,8 +69,9 @@ class EventOfferTest extends BackendCase {
     /**
      * The kinds of descriptor an offer could leak (its sockets, and copies of the event's
      * eventfd or epoll instance). Pipes are left out here: the JDK's own process launching,
-     * used to start the unrelated process, was seen to leave a pipe of its own now and then,
-     * and an offer makes no pipe (the event's own pipe is still registered when counted).
+     * used to start the unrelated process, was seen to leave a pipe of its own now and then.
+     * The holders' own pipes an offer makes are counted by HolderIsolationTest, which starts
+     * its processes without the JDK's launcher.
      */
     private static Map<Integer, String> offerKinds() {
         Map<Integer, String> fds = Descriptors.snapshot();
@@ -110,7 +111,7 @@ class EventOfferTest extends BackendCase {
             assertEquals(PosixFilePermissions.fromString("rw-rw----"), Files.getPosixFilePermissions(socket));
             Thread connector = new Thread(() -> {
                 try (Poster poster = Poster.connect(socket, Duration.ofSeconds(10))) {
-                    assertEquals(backend, poster.backend());
+                    assertEquals(Backend.PIPE, poster.backend()); // a pipe of its own, whatever the backend
                     poster.post();
                 } catch (Throwable t) {
                     failure.set(t);
@@ -142,7 +143,7 @@ class EventOfferTest extends BackendCase {
             }
             assertTrue(Children.read(out).contains("offering"), "receiver output: " + Children.read(out));
             try (Poster poster = Poster.connect(socket)) {
-                assertEquals(backend, poster.backend());
+                assertEquals(Backend.PIPE, poster.backend()); // a pipe of its own, whatever the backend
                 poster.post();
                 receiver.destroyForcibly();
                 assertEquals(137, receiver.waitFor());

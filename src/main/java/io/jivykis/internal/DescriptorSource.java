@@ -1,15 +1,27 @@
 package io.jivykis.internal;
 
+import java.util.LinkedHashSet;
+import java.util.Set;
+
 /**
  * The registration of an object that owns one {@link EventDescriptor} ({@code EventRaw}, and
  * {@code SignalHandler} through a subclass). Its handler runs after in-process posts (the
  * loop's post path) and after foreign ones: when another process, a signal handler or native
  * code writes the descriptor, the loop drains it, then runs the handler. Detaching removes
  * the descriptor from epoll, then closes it.
+ *
+ * <p>Other processes never get this descriptor: each holder gets a pipe of its own
+ * ({@link #newHolder()}, {@link HolderPipe}), revoked when this registration ends.
  */
 public class DescriptorSource extends WatchedSource {
     /** The descriptor this registration owns. */
     protected final EventDescriptor descriptor;
+    /**
+     * The pipes of this registration's holders (children it was passed to, offer peers):
+     * each revoked when the registration ends; made at the first holder, so that the many
+     * registrations that never have one cost no set. Loop thread only.
+     */
+    private Set<HolderPipe> holders;
 
     /** Creates a source owning {@code descriptor}; {@link #open()} registers it. */
     protected DescriptorSource(Loop loop, EventDescriptor descriptor, Runnable handler) {
@@ -45,6 +57,46 @@ public class DescriptorSource extends WatchedSource {
         return descriptor;
     }
 
+    /**
+     * A new holder of this registration: a pipe of its own (see {@link HolderPipe}), revoked
+     * when this registration ends. Loop thread only.
+     *
+     * @throws java.io.UncheckedIOException if the kernel refuses; nothing is left open
+     */
+    public final HolderPipe newHolder() {
+        loop.checkOwner("handing out a posting descriptor");
+        if (!isAttached()) {
+            throw new IllegalStateException("the event is no longer registered: nothing to hand out");
+        }
+        HolderPipe pipe = HolderPipe.open(this);
+        if (holders == null) {
+            holders = new LinkedHashSet<>();
+        }
+        holders.add(pipe);
+        return pipe;
+    }
+
+    /** How many holders can still post. Loop thread only. */
+    public final int holderCount() {
+        return holders == null ? 0 : holders.size();
+    }
+
+    /**
+     * Runs the handler for a holder's pipe that was just drained: in the ready step, as for
+     * a write to this registration's own descriptor, so a holder's post is dispatched before
+     * the posted objects of the same iteration, exactly as a foreign write was.
+     */
+    final void holderPosted() {
+        handler.run();
+    }
+
+    /** Called by a holder's pipe as it detaches. */
+    final void forgetHolder(HolderPipe pipe) {
+        if (holders != null) {
+            holders.remove(pipe);
+        }
+    }
+
     @Override
     protected final void ready(int epollFlags) {
         // Drain first, then run: a write that lands while the handler runs leaves the
@@ -68,6 +120,17 @@ public class DescriptorSource extends WatchedSource {
 
     @Override
     protected final void unwatched() {
-        descriptor.close();
+        try {
+            // Every holder of this registration becomes powerless with it (their writes: EPIPE).
+            // Only when there are some: the first use of HolderPipe loads its class, which
+            // at the descriptor limit (an unregister after EMFILE) could not open the jar.
+            if (holders != null && !holders.isEmpty()) {
+                for (HolderPipe pipe : holders.toArray(new HolderPipe[0])) {
+                    pipe.revoke();
+                }
+            }
+        } finally {
+            descriptor.close();
+        }
     }
 }

@@ -95,7 +95,11 @@ public final class EventDescriptor {
     }
 
     /**
-     * Empties the descriptor so it is no longer readable.
+     * Empties the descriptor, or drains a pipe under {@link HolderPipe#DRAIN_READS} reads
+     * (what a writer adds meanwhile stays for the next iteration: level-triggered epoll
+     * reports it again, so a flood cannot hold the loop thread here). The read end is this
+     * process's alone (no holder shares its file description), so O_NONBLOCK holds and the
+     * read never blocks.
      *
      * @return whether anything was read, that is whether someone wrote since the last drain
      */
@@ -107,16 +111,36 @@ public final class EventDescriptor {
             }
             return rc > 0;
         }
-        boolean any = false;
-        int n;
-        do {
-            n = Native.pipeDrain(readFd);
-            if (n < 0 && n != -Linux.EAGAIN) {
-                Errors.check("read(pipe " + readFd + ")", n);
+        // This pipe's write end is the owner's own, so it never reads end-of-file.
+        return drainPipe(readFd, HolderPipe.DRAIN_READS) > 0;
+    }
+
+    /**
+     * Reads a pipe's read end {@code fd} (non-blocking) until it is empty or {@code maxReads}
+     * reads of {@link Linux#PIPE_DRAIN_BYTES} were made.
+     *
+     * @return the bytes read; 0 when there was nothing; -1 at end of file with nothing read
+     *     (no writer is left)
+     */
+    static int drainPipe(int fd, int maxReads) {
+        int total = 0;
+        for (int i = 0; i < maxReads; i++) {
+            int n = Native.pipeDrain(fd);
+            if (n == -Linux.EAGAIN) {
+                return total;
             }
-            any |= n > 0;
-        } while (n == Linux.PIPE_DRAIN_BYTES); // a shorter read emptied the pipe
-        return any;
+            if (n < 0) {
+                Errors.check("read(pipe " + fd + ")", n);
+            }
+            if (n == 0) {
+                return total > 0 ? total : -1;
+            }
+            total += n;
+            if (n < Linux.PIPE_DRAIN_BYTES) {
+                return total; // a shorter read emptied the pipe
+            }
+        }
+        return total;
     }
 
     /** Closes every descriptor held; reports the first failure after trying all. */

@@ -20,6 +20,7 @@ public final class Linux {
 
     // Across processes: spawning, reaping, event offers.
     public static final int ECHILD = named("ECHILD");
+    public static final int ESRCH = named("ESRCH");
     public static final int ETIMEDOUT = named("ETIMEDOUT");
     public static final int ECONNREFUSED = named("ECONNREFUSED");
     public static final int EADDRINUSE = named("EADDRINUSE");
@@ -29,6 +30,7 @@ public final class Linux {
     public static final int ENOTDIR = named("ENOTDIR");
     public static final int ECONNABORTED = named("ECONNABORTED");
     public static final int EBUSY = named("EBUSY");
+    public static final int EBADMSG = named("EBADMSG");
     // Refusals of an inherited descriptor (announcement.c): a standard stream, a wrong kind.
     public static final int ERANGE = named("ERANGE");
     public static final int ENOTSUP = named("ENOTSUP");

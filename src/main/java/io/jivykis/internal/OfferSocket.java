@@ -170,7 +170,13 @@ public final class OfferSocket {
             return ": the owner did not answer in time (is its event loop running?)";
         }
         if (errno == Linux.EPROTO) {
-            return ": the owner sent no descriptor (its event is no longer registered)";
+            return ": the owner sent no descriptor (its event is no longer registered, or the offer has as many"
+                    + " live posters as it allows)";
+        }
+        if (errno == Linux.EBADMSG) {
+            return ": the answer is not an event offer's (no descriptor or more than one, truncated control data,"
+                    + " a wrong kind byte, or a descriptor that is not an event's write end); every descriptor"
+                    + " received was closed. Is the socket at that path really an EventOffer?";
         }
         return "";
     }

@@ -44,8 +44,42 @@ public final class Spawn {
         return SpawnNative.reap(pid);
     }
 
-    /** Sends child {@code pid} SIGKILL ({@code forcibly}) or SIGTERM: 0 or a negative errno. */
-    public static int signal(int pid, boolean forcibly) {
-        return forcibly ? SpawnNative.killForcibly(pid) : SpawnNative.terminate(pid);
+    /** {@link #awaitExit(int)} through {@code pidfd} when it is not negative (exactly that child), else by pid. */
+    public static int awaitExit(int pidfd, int pid) {
+        return pidfd >= 0 ? SpawnNative.awaitExitPidfd(pidfd) : SpawnNative.awaitExit(pid);
+    }
+
+    /**
+     * {@link #reap(int)} through {@code pidfd} when it is not negative: never the status of a
+     * process that inherited the pid; else by pid.
+     */
+    public static int reap(int pidfd, int pid) {
+        return pidfd >= 0 ? SpawnNative.reapPidfd(pidfd) : SpawnNative.reap(pid);
+    }
+
+    /**
+     * A pidfd naming exactly child {@code pid}, or a negative errno: -ESRCH when the pid no
+     * longer names this process's unreaped child, -ENOSYS (or another errno) without pidfd
+     * support, when {@link #signal} falls back to the pid.
+     */
+    public static int openPidfd(int pid) {
+        return SpawnNative.pidfdOpen(pid);
+    }
+
+    /**
+     * Sends SIGKILL ({@code forcibly}) or SIGTERM to the child: through {@code pidfd} when it
+     * is not negative (exactly that process, whoever reaped it), else to {@code pid} only
+     * while it is still this process's unreaped child. 0, -ESRCH when the child is gone, or
+     * another negative errno.
+     */
+    public static int signal(int pidfd, int pid, boolean forcibly) {
+        return pidfd >= 0 ? SpawnNative.signalPidfd(pidfd, forcibly) : SpawnNative.signalPid(pid, forcibly);
+    }
+
+    /** Closes a pidfd from {@link #openPidfd}. */
+    public static void closePidfd(int pidfd) {
+        if (pidfd >= 0) {
+            Native.close(pidfd);
+        }
     }
 }

@@ -25,9 +25,27 @@ final class SpawnNative {
     /** waitpid(pid, WNOHANG): the exit code, 128 + the killing signal, -EAGAIN if still running, or a negative errno. */
     static native int reap(int pid);
 
-    /** kill(pid, SIGTERM): 0 or a negative errno. */
-    static native int terminate(int pid);
+    /**
+     * pidfd_open(pid), checked to name this process's unreaped child: the descriptor,
+     * -ESRCH when the pid is not that any more, or another negative errno (-ENOSYS: no pidfds).
+     */
+    static native int pidfdOpen(int pid);
 
-    /** kill(pid, SIGKILL): 0 or a negative errno. */
-    static native int killForcibly(int pid);
+    /** waitid(P_PIDFD, pidfd, WEXITED | WNOWAIT): blocks until exactly that child exits, unreaped. 0 or a negative errno. */
+    static native int awaitExitPidfd(int pidfd);
+
+    /**
+     * waitid(P_PIDFD, pidfd, WEXITED | WNOHANG): reaps exactly that child; the exit code, 128 +
+     * the killing signal, -EAGAIN while it runs, or a negative errno (-ECHILD: reaped elsewhere).
+     */
+    static native int reapPidfd(int pidfd);
+
+    /** pidfd_send_signal(SIGKILL if {@code forcibly}, else SIGTERM): 0 or a negative errno (-ESRCH: reaped). */
+    static native int signalPidfd(int pidfd, boolean forcibly);
+
+    /**
+     * kill(pid, SIGKILL or SIGTERM) if {@code pid} is still this process's unreaped child
+     * (else -ESRCH): the fallback without pidfds. 0 or a negative errno.
+     */
+    static native int signalPid(int pid, boolean forcibly);
 }

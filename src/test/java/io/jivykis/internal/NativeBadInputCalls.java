@@ -151,14 +151,21 @@ public final class NativeBadInputCalls {
         for (int pid : new int[] {0, -1, Integer.MIN_VALUE}) {
             expect("awaitExit(" + pid + ")", () -> SpawnNative.awaitExit(pid), r -> r == -einval);
             expect("reap(" + pid + ")", () -> SpawnNative.reap(pid), r -> r == -einval);
-            expect("terminate(" + pid + ")", () -> SpawnNative.terminate(pid), r -> r == -einval);
-            expect("killForcibly(" + pid + ")", () -> SpawnNative.killForcibly(pid), r -> r == -einval);
+            expect("signalPid(" + pid + ", TERM)", () -> SpawnNative.signalPid(pid, false), r -> r == -einval);
+            expect("signalPid(" + pid + ", KILL)", () -> SpawnNative.signalPid(pid, true), r -> r == -einval);
+            expect("pidfdOpen(" + pid + ")", () -> SpawnNative.pidfdOpen(pid), r -> r == -einval);
         }
         expect("awaitExit(not a child)", () -> SpawnNative.awaitExit(1), r -> r == -Linux.ECHILD);
         expect("reap(not a child)", () -> SpawnNative.reap(1), r -> r == -Linux.ECHILD);
-        expect("terminate(no such pid)", () -> SpawnNative.terminate(Integer.MAX_VALUE), r -> r == -Linux.named("ESRCH"));
-        expect("killForcibly(no such pid)", () -> SpawnNative.killForcibly(Integer.MAX_VALUE),
-                r -> r == -Linux.named("ESRCH"));
+        // Not this process's child: refused before any kill (it could be anybody's pid).
+        expect("signalPid(not a child)", () -> SpawnNative.signalPid(1, true), r -> r == -Linux.ESRCH);
+        expect("signalPid(no such pid)", () -> SpawnNative.signalPid(Integer.MAX_VALUE, true), r -> r == -Linux.ESRCH);
+        expect("pidfdOpen(not a child)", () -> SpawnNative.pidfdOpen(1), r -> r == -Linux.ESRCH || r == -Linux.ENOSYS);
+        for (int fd : badFds) {
+            expect("signalPidfd(" + fd + ")", () -> SpawnNative.signalPidfd(fd, false), r -> r == -ebadf);
+            expect("awaitExitPidfd(" + fd + ")", () -> SpawnNative.awaitExitPidfd(fd), r -> r == -ebadf || r == -einval);
+            expect("reapPidfd(" + fd + ")", () -> SpawnNative.reapPidfd(fd), r -> r == -ebadf || r == -einval);
+        }
 
         // Event offers: bad paths, descriptors that are no sockets, nothing listening.
         byte[] tooLong = "/tmp/".concat("x".repeat(200)).getBytes();
