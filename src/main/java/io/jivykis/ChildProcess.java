@@ -76,7 +76,11 @@ public final class ChildProcess {
         }
     }
 
-    /** The child's process id. */
+    /**
+     * The child's process id.
+     *
+     * @return the pid; once the child is reaped it may name another process
+     */
     public long pid() {
         return pid;
     }
@@ -84,6 +88,7 @@ public final class ChildProcess {
     /**
      * A {@link ProcessHandle} for the child, for {@code info()}, {@code descendants()} and so on.
      *
+     * @return a handle for the child's pid, taken while the pid is still the child's
      * @throws IllegalStateException if the child has exited and been reaped
      */
     public ProcessHandle toHandle() {
@@ -103,6 +108,7 @@ public final class ChildProcess {
      * Waits for the child to exit and returns its status: the exit code, or 128 + the signal
      * that killed it.
      *
+     * @return the exit code (0 to 255), or 128 plus the number of the signal that killed it
      * @throws InterruptedException if this thread is interrupted while waiting
      */
     public int waitFor() throws InterruptedException {
@@ -116,6 +122,7 @@ public final class ChildProcess {
     /**
      * Waits at most {@code timeout} for the child to exit.
      *
+     * @param timeout the longest wait; zero or negative only checks, without waiting
      * @return whether it exited (then {@link #waitFor()} returns its status at once)
      * @throws InterruptedException if this thread is interrupted while waiting
      */
@@ -141,7 +148,11 @@ public final class ChildProcess {
         return cause instanceof RuntimeException ? (RuntimeException) cause : new IllegalStateException(cause);
     }
 
-    /** Whether the child has not exited yet (or has, and is about to be reaped). */
+    /**
+     * Whether the child has not exited yet (or has, and is about to be reaped).
+     *
+     * @return false once the child's exit status is known
+     */
     public boolean isAlive() {
         return !exit.isDone();
     }

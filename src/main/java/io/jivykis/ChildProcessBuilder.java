@@ -66,6 +66,8 @@ public final class ChildProcessBuilder {
     /**
      * A builder for {@code command}: the program, then its arguments.
      *
+     * @param command the program (a path, or a name looked up in this process's {@code PATH}),
+     *     then its arguments; at least the program, none of them null or holding NUL
      * @throws IllegalArgumentException if the command is empty or holds a NUL character
      */
     public ChildProcessBuilder(String... command) {
@@ -75,6 +77,9 @@ public final class ChildProcessBuilder {
     /**
      * A builder for {@code command}: the program, then its arguments.
      *
+     * @param command the program (a path, or a name looked up in this process's {@code PATH}),
+     *     then its arguments; at least the program, none of them null or holding NUL. The list
+     *     is copied: later changes to it do not reach the builder
      * @throws IllegalArgumentException if the command is empty or holds a NUL character
      */
     public ChildProcessBuilder(List<String> command) {
@@ -93,7 +98,10 @@ public final class ChildProcessBuilder {
      * a descriptor of its own that posts to the event (see the class description). The event
      * must be registered, on the thread that calls {@link #start()}, when the child starts.
      *
+     * @param event the event the child will post to; not null, and registered on the
+     *     starting thread by the time of {@link #start()}
      * @param name {@code [A-Z0-9_]+}; the child finds the descriptor in {@code JIVYKIS_FD_<name>}
+     * @return this builder
      * @throws IllegalArgumentException if the name is not {@code [A-Z0-9_]+} or already used
      */
     public ChildProcessBuilder pass(EventRaw event, String name) {
@@ -106,7 +114,13 @@ public final class ChildProcessBuilder {
         return this;
     }
 
-    /** The child's working directory (default: this process's). */
+    /**
+     * The child's working directory (default: this process's).
+     *
+     * @param directory the directory the child starts in; not null. It is checked only at
+     *     {@link #start()}
+     * @return this builder
+     */
     public ChildProcessBuilder directory(Path directory) {
         this.directory = Objects.requireNonNull(directory, "directory");
         return this;
@@ -115,18 +129,32 @@ public final class ChildProcessBuilder {
     /**
      * The child's environment: a mutable map that starts as a copy of this process's. The
      * {@code JIVYKIS_FD_*} variables of passed events are added at {@link #start()}.
+     *
+     * @return the map itself, not a copy: what you put in or remove is what the child gets
      */
     public Map<String, String> environment() {
         return environment;
     }
 
-    /** Sends the child's standard output to {@code file}, created or truncated (default: this process's). */
+    /**
+     * Sends the child's standard output to {@code file}, created or truncated (default: this process's).
+     *
+     * @param file the file the child writes its standard output to; not null. Its directory
+     *     must exist when the child starts
+     * @return this builder
+     */
     public ChildProcessBuilder redirectOutput(Path file) {
         this.output = Objects.requireNonNull(file, "file");
         return this;
     }
 
-    /** Sends the child's standard error to {@code file}, created or truncated (default: this process's). */
+    /**
+     * Sends the child's standard error to {@code file}, created or truncated (default: this process's).
+     *
+     * @param file the file the child writes its standard error to; not null. Its directory
+     *     must exist when the child starts
+     * @return this builder
+     */
     public ChildProcessBuilder redirectError(Path file) {
         this.error = Objects.requireNonNull(file, "file");
         return this;
@@ -135,6 +163,7 @@ public final class ChildProcessBuilder {
     /**
      * Starts the child.
      *
+     * @return the started child, for its pid, its exit status, or to signal it
      * @throws IllegalStateException if a passed event is not registered, or is registered in
      *     another thread's loop (its descriptor could be closed while the child starts)
      * @throws IllegalArgumentException if the environment holds a null, '=' in a name, or NUL

@@ -81,7 +81,11 @@ public final class Event {
         }
     }
 
-    /** Whether the event is registered. Any thread. */
+    /**
+     * Whether the event is registered. Any thread.
+     *
+     * @return true between {@link #register()} and {@link #unregister()} (or the loop's close)
+     */
     public boolean isRegistered() {
         return registration != null;
     }

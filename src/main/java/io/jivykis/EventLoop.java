@@ -16,7 +16,10 @@ import java.util.concurrent.Executor;
  *
  * <pre>{@code
  * try (EventLoop loop = EventLoop.open()) {
- *     EventRaw ev = new EventRaw(() -> System.out.println("posted"));
+ *     EventRaw ev = new EventRaw(() -> {
+ *         System.out.println("posted");
+ *         loop.quit();       // a registered event keeps run() going: stop it here
+ *     });
  *     ev.register();
  *     new Thread(ev::post).start();
  *     loop.run();            // returns when quit() is called or nothing is registered
@@ -151,6 +154,7 @@ public final class EventLoop implements AutoCloseable {
     /**
      * Creates the calling thread's loop (iv_init).
      *
+     * @return the new loop, owned by the calling thread; close it on that thread
      * @throws IllegalStateException if this thread already has an open loop
      * @throws java.io.UncheckedIOException if the kernel refuses the epoll or wake-up descriptor
      * @throws UnsatisfiedLinkError if the native library cannot be loaded; the message says why
@@ -168,6 +172,7 @@ public final class EventLoop implements AutoCloseable {
     /**
      * The calling thread's loop.
      *
+     * @return the loop this thread opened and has not closed
      * @throws IllegalStateException if this thread has none
      */
     public static EventLoop current() {
@@ -179,7 +184,11 @@ public final class EventLoop implements AutoCloseable {
         return loop;
     }
 
-    /** Whether the calling thread has an open loop (iv_inited). */
+    /**
+     * Whether the calling thread has an open loop (iv_inited).
+     *
+     * @return true if this thread opened a loop and has not closed it
+     */
     public static boolean isOpen() {
         return CURRENT.get() != null;
     }
@@ -219,6 +228,7 @@ public final class EventLoop implements AutoCloseable {
      * deadlines computed from it ({@code timer.expiresAt(loop.now() + period)}) drift-free.
      * Outside {@link #run()}, a fresh reading.
      *
+     * @return the cached time in nanoseconds, comparable with {@link System#nanoTime()} only
      * @throws IllegalStateException on a thread that does not own the loop
      */
     public long now() {
@@ -240,6 +250,8 @@ public final class EventLoop implements AutoCloseable {
      * {@link java.util.concurrent.RejectedExecutionException}; tasks still queued at
      * {@link #close()} are discarded, and one submitted while the loop closes is either
      * rejected or discarded.
+     *
+     * @return this loop's executor, the same one at every call
      */
     public Executor executor() {
         return core.executor();
@@ -273,6 +285,8 @@ public final class EventLoop implements AutoCloseable {
      * What the loop has done so far: a snapshot of its counters (see {@link LoopMetrics} for
      * what each counts and which are approximate). Any thread, also after {@link #close()};
      * it costs the loop nothing, and allocates only the snapshot.
+     *
+     * @return a new snapshot; it does not change as the loop goes on
      */
     public LoopMetrics metrics() {
         long[] c = core.counters();
@@ -299,6 +313,8 @@ public final class EventLoop implements AutoCloseable {
      * warning comes at most a quarter of the threshold late. Setting the threshold inside
      * {@code run()} (from a handler) takes effect at once.
      *
+     * @param threshold how long a step may last before the warning; not negative, and
+     *     {@link Duration#ZERO} for no warning
      * @throws IllegalArgumentException if {@code threshold} is negative
      * @throws IllegalStateException on a thread that does not own the loop
      */
@@ -312,7 +328,11 @@ public final class EventLoop implements AutoCloseable {
         core.setBlockedThresholdNanos(nanos);
     }
 
-    /** The blocked threshold ({@link Duration#ZERO} when the warning is off). Any thread. */
+    /**
+     * The blocked threshold. Any thread.
+     *
+     * @return the threshold, {@link Duration#ZERO} when the warning is off
+     */
     public Duration blockedThreshold() {
         return Duration.ofNanos(core.blockedThresholdNanos());
     }

@@ -85,6 +85,10 @@ public final class EventOffer implements AutoCloseable {
      * Offers {@code event} at {@code socket}, a path that must not exist yet, readable and
      * writable by this user only (mode 0600).
      *
+     * @param event the event to offer; not null, registered by the calling thread
+     * @param socket where to make the socket file; not null, must not exist yet, and its
+     *     directory must
+     * @return the open offer; it keeps {@link EventLoop#run()} going until closed
      * @throws IllegalStateException if the event is not registered, or registered by another thread
      * @throws UncheckedIOException if the socket cannot be made (the path exists, its
      *     directory does not, it is too long for a socket address...); the message says which
@@ -97,6 +101,12 @@ public final class EventOffer implements AutoCloseable {
      * Offers {@code event} at {@code socket} with the given file permissions (for instance
      * owner and group read/write to let a group post).
      *
+     * @param event the event to offer; not null, registered by the calling thread
+     * @param socket where to make the socket file; not null, must not exist yet, and its
+     *     directory must
+     * @param permissions the socket file's mode; not null, empty for none at all. Write
+     *     permission is what lets a process connect
+     * @return the open offer; it keeps {@link EventLoop#run()} going until closed
      * @throws IllegalStateException if the event is not registered, or registered by another thread
      * @throws UncheckedIOException if the socket cannot be made; the message says why
      */
@@ -118,17 +128,29 @@ public final class EventOffer implements AutoCloseable {
         return new EventOffer(listener);
     }
 
-    /** The socket's path (absolute). */
+    /**
+     * The socket's path (absolute).
+     *
+     * @return the path given to {@code open}, made absolute; also after the offer is closed
+     */
     public Path path() {
         return listener.path;
     }
 
-    /** How many connecting processes have received a poster from this offer so far. */
+    /**
+     * How many connecting processes have received a poster from this offer so far.
+     *
+     * @return the count since the offer opened, revoked and closed posters included
+     */
     public long handedOut() {
         return listener.handedOut;
     }
 
-    /** Whether the offer is open. */
+    /**
+     * Whether the offer is open.
+     *
+     * @return false once {@link #close()} or {@link #revoke()} has run, or the loop was closed
+     */
     public boolean isOpen() {
         return listener.isAttached();
     }
@@ -137,6 +159,7 @@ public final class EventOffer implements AutoCloseable {
      * How many posters this offer handed out can still post (not revoked, and not closed by
      * every process that held them). Only on the thread that opened the offer.
      *
+     * @return the number of posters that can still post, at most 1,024
      * @throws IllegalStateException on another thread
      */
     public int liveHolders() {

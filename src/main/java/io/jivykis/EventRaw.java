@@ -96,7 +96,11 @@ public final class EventRaw {
         }
     }
 
-    /** Whether the object is registered. */
+    /**
+     * Whether the object is registered.
+     *
+     * @return true between {@link #register()} and {@link #unregister()} (or the loop's close)
+     */
     public boolean isRegistered() {
         return registration != null;
     }
@@ -111,13 +115,19 @@ public final class EventRaw {
      * To let another process post, use {@link ChildProcessBuilder#pass(EventRaw, String)} or
      * {@link EventOffer}: each holder then gets a descriptor of its own, which can post and
      * nothing else.
+     *
+     * @return the descriptor to write to, or -1 when not registered
      */
     public int fd() {
         DescriptorSource current = registration;
         return current == null ? -1 : current.descriptor().writeFd();
     }
 
-    /** The backend of the current registration, or null when not registered. */
+    /**
+     * The backend of the current registration.
+     *
+     * @return the descriptor kind of this registration, or null when not registered
+     */
     public Backend backend() {
         DescriptorSource current = registration;
         return current == null ? null : current.descriptor().backend();

@@ -49,6 +49,7 @@ public final class FdWatch {
     /**
      * Creates an unregistered watch of {@code fd}, with no handlers.
      *
+     * @param fd the descriptor to watch, owned and kept open by the caller; not negative
      * @throws IllegalArgumentException if {@code fd} is negative
      */
     public FdWatch(int fd) {
@@ -59,7 +60,11 @@ public final class FdWatch {
         this.fd = fd;
     }
 
-    /** The watched descriptor. */
+    /**
+     * The watched descriptor.
+     *
+     * @return the descriptor number given to the constructor
+     */
     public int fd() {
         return fd;
     }
@@ -68,6 +73,8 @@ public final class FdWatch {
      * Sets what runs while the descriptor is readable (or reports an error or hang-up); null
      * stops watching readability.
      *
+     * @param handler runs on the loop's thread each iteration the descriptor is readable, or
+     *     null
      * @return this watch
      * @throws IllegalStateException while registered, on another thread than the registering one
      */
@@ -82,6 +89,8 @@ public final class FdWatch {
      * Sets what runs while the descriptor is writable (or reports an error or hang-up); null
      * stops watching writability.
      *
+     * @param handler runs on the loop's thread each iteration the descriptor is writable, or
+     *     null
      * @return this watch
      * @throws IllegalStateException while registered, on another thread than the registering one
      */
@@ -96,6 +105,8 @@ public final class FdWatch {
      * Sets what runs while the descriptor reports an error or a hang-up (EPOLLERR,
      * EPOLLHUP); null clears it.
      *
+     * @param handler runs on the loop's thread, after the readable and writable handlers,
+     *     each iteration the descriptor reports an error or a hang-up; or null
      * @return this watch
      * @throws IllegalStateException while registered, on another thread than the registering one
      */
@@ -128,7 +139,11 @@ public final class FdWatch {
         REGISTRAR.unregister(this, "");
     }
 
-    /** Whether the watch is registered. Any thread. */
+    /**
+     * Whether the watch is registered. Any thread.
+     *
+     * @return true between {@link #register()} and {@link #unregister()} (or the loop's close)
+     */
     public boolean isRegistered() {
         return registration != null;
     }

@@ -54,7 +54,11 @@ public final class LoopMetrics {
         this.longestStepNanos = longestStepNanos;
     }
 
-    /** Iterations of {@link EventLoop#run()} (timers, tasks, wait, ready descriptors, posts), exact. */
+    /**
+     * Iterations of {@link EventLoop#run()} (timers, tasks, wait, ready descriptors, posts), exact.
+     *
+     * @return the number of iterations since the loop opened, over every call of {@code run()}
+     */
     public long iterations() {
         return iterations;
     }
@@ -62,17 +66,27 @@ public final class LoopMetrics {
     /**
      * Dispatches to registered objects, exact: {@link #timersFired()} + {@link #tasksRun()} +
      * {@link #descriptorReports()} + {@link #postedRuns()}. A batch of executor tasks counts once.
+     *
+     * @return the number of handler calls since the loop opened
      */
     public long handlerCalls() {
         return timersFired + tasksRun + descriptorReports + postedRuns;
     }
 
-    /** Waits in epoll that could block (with work queued the loop only polls, which is not counted), exact. */
+    /**
+     * Waits in epoll that could block (with work queued the loop only polls, which is not counted), exact.
+     *
+     * @return the number of such waits since the loop opened
+     */
     public long waits() {
         return waits;
     }
 
-    /** Time spent inside those {@link #waits()}: the loop's idle time, exact to the clock's resolution. */
+    /**
+     * Time spent inside those {@link #waits()}: the loop's idle time, exact to the clock's resolution.
+     *
+     * @return the total idle time in nanoseconds
+     */
     public long blockedNanos() {
         return blockedNanos;
     }
@@ -81,32 +95,54 @@ public final class LoopMetrics {
      * System calls other threads made to wake this loop from a wait, exact. Posts made while
      * the loop is awake, or while a wake-up is already under way, cost none: the difference
      * between the posts made from other threads and this count is what the wake-up protocol saved.
+     *
+     * @return the number of wake-up writes since the loop opened
      */
     public long wakeUpWrites() {
         return wakeUpWrites;
     }
 
-    /** Objects registered with the loop at the moment of the snapshot (ivykis's numobjs), exact. */
+    /**
+     * Objects registered with the loop at the moment of the snapshot (ivykis's numobjs), exact.
+     *
+     * @return the number of objects registered then
+     */
     public int registered() {
         return registered;
     }
 
-    /** {@link Timer} handler runs, exact. */
+    /**
+     * {@link Timer} handler runs, exact.
+     *
+     * @return the number of timer handler runs since the loop opened
+     */
     public long timersFired() {
         return timersFired;
     }
 
-    /** The sum of how late each timer ran after its deadline, by the loop's cached time ({@link EventLoop#now()}), exact. */
+    /**
+     * The sum of how late each timer ran after its deadline, by the loop's cached time ({@link EventLoop#now()}), exact.
+     *
+     * @return the total lateness in nanoseconds; divide by {@link #timersFired()} for the mean
+     */
     public long timerLatenessNanos() {
         return timerLatenessNanos;
     }
 
-    /** The latest any timer ran after its deadline, by the loop's cached time, exact. */
+    /**
+     * The latest any timer ran after its deadline, by the loop's cached time, exact.
+     *
+     * @return the largest lateness in nanoseconds, 0 if no timer has run
+     */
     public long maxTimerLatenessNanos() {
         return maxTimerLatenessNanos;
     }
 
-    /** {@link Task} handler runs, exact. */
+    /**
+     * {@link Task} handler runs, exact.
+     *
+     * @return the number of task handler runs since the loop opened
+     */
     public long tasksRun() {
         return tasksRun;
     }
@@ -114,6 +150,8 @@ public final class LoopMetrics {
     /**
      * Readiness reports dispatched ({@link FdWatch}, and {@link EventRaw} or {@link SignalHandler}
      * descriptors written from outside Java's posts), exact; the wake-up descriptor is not counted.
+     *
+     * @return the number of readiness reports dispatched since the loop opened
      */
     public long descriptorReports() {
         return descriptorReports;
@@ -123,12 +161,18 @@ public final class LoopMetrics {
      * Reports whose drain found a write made outside this JVM's Java posts (another process,
      * native code, a signal handler) and ran the handler, exact; writes that came before the
      * drain coalesce into one.
+     *
+     * @return the number of such drains since the loop opened
      */
     public long foreignDrains() {
         return foreignDrains;
     }
 
-    /** {@link SignalHandler} runs (part of {@link #foreignDrains()}); signals that arrive before a run coalesce into it, exact. */
+    /**
+     * {@link SignalHandler} runs (part of {@link #foreignDrains()}); signals that arrive before a run coalesce into it, exact.
+     *
+     * @return the number of signal handler runs since the loop opened
+     */
     public long signalsDelivered() {
         return signalsDelivered;
     }
@@ -138,12 +182,18 @@ public final class LoopMetrics {
      * {@link EventLoop#executor()}), exact. Posts made before a run coalesce into it, and are
      * not counted apart, which would cost every post a write: posts made minus this count is
      * what coalescing saved.
+     *
+     * @return the number of runs of posted objects since the loop opened
      */
     public long postedRuns() {
         return postedRuns;
     }
 
-    /** Blocked-loop warnings logged for this loop (see {@link EventLoop#setBlockedThreshold}), exact. */
+    /**
+     * Blocked-loop warnings logged for this loop (see {@link EventLoop#setBlockedThreshold}), exact.
+     *
+     * @return the number of warnings logged since the loop opened
+     */
     public long blockedWarnings() {
         return blockedWarnings;
     }
@@ -152,6 +202,8 @@ public final class LoopMetrics {
      * Approximate: the longest single step (one handler, or the loop's own code between two)
      * the blocked-loop watchdog saw, a lower bound measured in its sampling periods (a quarter
      * of the threshold); 0 if no step outlasted one period, or the threshold is off.
+     *
+     * @return the longest step seen, in nanoseconds, or 0
      */
     public long longestStepNanos() {
         return longestStepNanos;

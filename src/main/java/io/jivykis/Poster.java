@@ -82,6 +82,7 @@ public final class Poster implements AutoCloseable {
      * <p>A name can be taken once per process: the poster owns the descriptor and closes it.
      *
      * @param name {@code [A-Z0-9_]+}, as given to {@link ChildProcessBuilder#pass(EventRaw, String)}
+     * @return a poster that owns the inherited descriptor; close it when done
      * @throws IllegalArgumentException if the name is not {@code [A-Z0-9_]+}
      * @throws IllegalStateException if the variable is missing or malformed, names a standard
      *     stream, the descriptor is not what it announces, or it is already taken; the message
@@ -117,6 +118,8 @@ public final class Poster implements AutoCloseable {
      * Connects to the event offered at {@code socket} ({@link EventOffer}), waiting at most
      * ten seconds for the owner to answer.
      *
+     * @param socket the path of the Unix socket the owner offers the event at; not null
+     * @return a poster holding a descriptor of its own for the event; close it when done
      * @throws UncheckedIOException naming the path and the reason (no such socket, nobody
      *     offering, permission denied, the owner's loop not answering in time)
      */
@@ -128,6 +131,9 @@ public final class Poster implements AutoCloseable {
      * Connects to the event offered at {@code socket}, waiting at most {@code timeout} for
      * the owner's event loop to answer.
      *
+     * @param socket the path of the Unix socket the owner offers the event at; not null
+     * @param timeout the longest wait for the owner's answer; positive
+     * @return a poster holding a descriptor of its own for the event; close it when done
      * @throws IllegalArgumentException if the timeout is not positive
      * @throws UncheckedIOException naming the path and the reason
      */
@@ -164,12 +170,22 @@ public final class Poster implements AutoCloseable {
         }
     }
 
-    /** The descriptor posts are written to; owned by this poster, closed by {@link #close()}. */
+    /**
+     * The descriptor posts are written to; owned by this poster, closed by {@link #close()}.
+     *
+     * @return the descriptor number; after {@link #close()} it may name another file of this
+     *     process
+     */
     public int fd() {
         return fd;
     }
 
-    /** The kind of the descriptor. */
+    /**
+     * The kind of the descriptor.
+     *
+     * @return {@link Backend#PIPE} for a descriptor from {@link ChildProcessBuilder} or
+     *     {@link EventOffer}, or whatever kind the announcement names
+     */
     public Backend backend() {
         return backend;
     }

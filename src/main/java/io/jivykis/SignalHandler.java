@@ -122,12 +122,21 @@ public final class SignalHandler {
         this.handler = Objects.requireNonNull(handler, "handler");
     }
 
-    /** The signal number. */
+    /**
+     * The signal number.
+     *
+     * @return the number given to the constructor
+     */
     public int signum() {
         return signum;
     }
 
-    /** Whether this handler is exclusive. */
+    /**
+     * Whether this handler is exclusive.
+     *
+     * @return true if SignalHandlers of the same signal registered after this one are not
+     *     called while it is registered
+     */
     public boolean isExclusive() {
         return exclusive;
     }
@@ -158,7 +167,11 @@ public final class SignalHandler {
         REGISTRAR.unregister(this, "");
     }
 
-    /** Whether the handler is registered. */
+    /**
+     * Whether the handler is registered.
+     *
+     * @return true between {@link #register()} and {@link #unregister()} (or the loop's close)
+     */
     public boolean isRegistered() {
         return registration != null;
     }

@@ -74,6 +74,7 @@ public final class Signals {
      * {@code SIGRTMAX - 2} is the JDK's NIO interrupt signal and is refused by SignalHandler.
      *
      * @param n 0 to {@link #rtCount()} - 1
+     * @return the signal number, to give to {@link SignalHandler}, {@link #raise(int)} and the like
      * @throws IllegalArgumentException if {@code n} is out of that range
      */
     public static int rt(int n) {
@@ -87,7 +88,11 @@ public final class Signals {
         return SignalNames.RTMIN + n;
     }
 
-    /** How many real-time signals there are: SIGRTMAX - SIGRTMIN + 1. */
+    /**
+     * How many real-time signals there are: SIGRTMAX - SIGRTMIN + 1.
+     *
+     * @return the count on this system, as the C library reports it at run time
+     */
     public static int rtCount() {
         Native.ensureLoaded();
         return SignalNames.RTMAX - SignalNames.RTMIN + 1;
@@ -134,6 +139,9 @@ public final class Signals {
     /**
      * The name of a signal number: {@code "SIGUSR1"}, {@code "SIGRTMIN+3"}, or
      * {@code "signal 32"} for a number with no name.
+     *
+     * @param signum any int; a number that is no signal gets the {@code "signal N"} form
+     * @return the name, never null
      */
     public static String name(int signum) {
         Native.ensureLoaded();

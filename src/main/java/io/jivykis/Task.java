@@ -60,7 +60,12 @@ public final class Task {
         REGISTRAR.unregister(this, " (it has run already, or was never registered)");
     }
 
-    /** Whether the task is registered and has not run yet. Any thread. */
+    /**
+     * Whether the task is registered and has not run yet. Any thread.
+     *
+     * @return true from {@link #register()} until just before the handler runs, or until
+     *     {@link #unregister()}
+     */
     public boolean isRegistered() {
         return registration != null;
     }

@@ -63,6 +63,7 @@ public final class Timer {
      * (for example {@code EventLoop.current().now() + 5_000_000} for 5 ms after the current
      * iteration started). A past value fires on the next iteration after registering.
      *
+     * @param nanoTime the deadline, a point on the {@link System#nanoTime()} clock; any value
      * @return this timer
      * @throws IllegalStateException while registered: unregister first, or set the next
      *     deadline from the handler, where the timer has already been unregistered
@@ -79,6 +80,7 @@ public final class Timer {
      * Zero or negative delays fire on the next iteration after registering; delays beyond
      * about 73 years are treated as 73 years.
      *
+     * @param delay how long after this call the timer is due; not null
      * @return this timer
      * @throws IllegalStateException while registered (see {@link #expiresAt(long)})
      */
@@ -99,6 +101,7 @@ public final class Timer {
     /**
      * The deadline on the {@link System#nanoTime()} clock.
      *
+     * @return the deadline last set by {@link #expiresAt(long)} or {@link #expiresAfter(Duration)}
      * @throws IllegalStateException if no deadline was set
      */
     public long deadline() {
@@ -133,7 +136,12 @@ public final class Timer {
         REGISTRAR.unregister(this, " (it has fired already, or was never registered)");
     }
 
-    /** Whether the timer is registered and has not fired yet. Any thread. */
+    /**
+     * Whether the timer is registered and has not fired yet. Any thread.
+     *
+     * @return true from {@link #register()} until just before the handler runs, or until
+     *     {@link #unregister()}
+     */
     public boolean isRegistered() {
         return registration != null;
     }
