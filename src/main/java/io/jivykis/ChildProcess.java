@@ -110,6 +110,8 @@ public final class ChildProcess {
      *
      * @return the exit code (0 to 255), or 128 plus the number of the signal that killed it
      * @throws InterruptedException if this thread is interrupted while waiting
+     * @throws IllegalStateException if something else in this process reaped the child (a
+     *     {@code waitpid(-1)} in native code, or SIGCHLD set to SIG_IGN): its status is lost
      */
     public int waitFor() throws InterruptedException {
         try {

@@ -319,11 +319,15 @@ public final class EventLoop implements AutoCloseable {
      * @throws IllegalStateException on a thread that does not own the loop
      */
     public void setBlockedThreshold(Duration threshold) {
+        if (threshold.isNegative()) {
+            throw new IllegalArgumentException("EventLoop.setBlockedThreshold(" + threshold + "): a threshold"
+                    + " cannot be negative; use Duration.ZERO to turn the warning off");
+        }
         long nanos;
         try {
             nanos = threshold.toNanos();
-        } catch (ArithmeticException e) {
-            nanos = Long.MAX_VALUE;
+        } catch (ArithmeticException tooLong) {
+            nanos = Long.MAX_VALUE; // beyond 292 years: as good as never
         }
         core.setBlockedThresholdNanos(nanos);
     }

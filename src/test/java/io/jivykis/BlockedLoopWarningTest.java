@@ -124,6 +124,9 @@ class BlockedLoopWarningTest {
             loop.run();
             assertEquals(0, warnings().size());
             assertThrows(IllegalArgumentException.class, () -> loop.setBlockedThreshold(Duration.ofMillis(-1)));
+            // Too negative for nanoseconds: still refused, not taken as the longest threshold.
+            assertThrows(IllegalArgumentException.class, () -> loop.setBlockedThreshold(Duration.ofSeconds(Long.MIN_VALUE)));
+            loop.setBlockedThreshold(Duration.ofSeconds(Long.MAX_VALUE)); // too long for nanoseconds: as good as never
         }
     }
 
