@@ -95,7 +95,7 @@ class EventRawSpecTest extends BackendCase {
             ev.register();
             int fd = ev.fd();
             String kind = Descriptors.target(fd);
-            int epollFd = loop.core().epoll().fd();
+            int epollFd = LoopPeek.epollFd(loop);
             int watchedBefore = watchedCount(epollFd);
             assertTrue(Descriptors.libraryKinds().size() == before.size() + (backend == Backend.EVENTFD ? 1 : 2),
                     "an eventfd takes one descriptor table entry, a pipe two");
@@ -296,7 +296,7 @@ class EventRawSpecTest extends BackendCase {
             throws Exception {
         use(backend);
         try (EventLoop loop = EventLoop.open()) {
-            int epollFd = loop.core().epoll().fd();
+            int epollFd = LoopPeek.epollFd(loop);
             AtomicInteger calls = new AtomicInteger();
             EventRaw ev = new EventRaw(calls::incrementAndGet);
             ev.register();

@@ -318,7 +318,7 @@ class FdWatchTest {
     @Test
     void theLoopsOwnEpollDescriptorIsRefused() throws Exception {
         try (EventLoop loop = EventLoop.open()) {
-            int epollFd = loop.core().epoll().fd();
+            int epollFd = LoopPeek.epollFd(loop);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, new FdWatch(epollFd)::register);
             assertTrue(e.getMessage().contains("cannot be watched"), e.getMessage());
         }

@@ -292,7 +292,7 @@ class PostConcurrencyTest extends BackendCase {
 
     /** The loop's wake-up descriptor: the one in its epoll set that no object owns. */
     private static int wakeUpDescriptor(EventLoop loop, int... objectFds) {
-        for (String line : Descriptors.info(loop.core().epoll().fd()).split("\n")) {
+        for (String line : Descriptors.info(LoopPeek.epollFd(loop)).split("\n")) {
             String[] words = line.trim().split("\\s+");
             if (words.length >= 2 && words[0].equals("tfd:")) {
                 int fd = Integer.parseInt(words[1]);

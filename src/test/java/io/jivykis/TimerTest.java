@@ -141,7 +141,7 @@ class TimerTest {
         List<Firing> fired = new ArrayList<>();
         boolean precise;
         try (EventLoop loop = EventLoop.open()) {
-            precise = loop.core().epoll().isPrecise();
+            precise = LoopPeek.preciseWaits(loop);
             Random random = new Random(7);
             Timer[] timer = new Timer[1];
             timer[0] = new Timer(() -> {

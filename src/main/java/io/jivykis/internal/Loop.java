@@ -330,11 +330,6 @@ public final class Loop extends LoopCounters {
         return thread == owner;
     }
 
-    /** The epoll instance (its descriptor and wait precision). */
-    public Epoll epoll() {
-        return epoll;
-    }
-
     /** The executor whose tasks run on this loop's thread. */
     public LoopExecutor executor() {
         return executor;
