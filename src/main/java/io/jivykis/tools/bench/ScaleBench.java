@@ -63,10 +63,12 @@ final class ScaleBench {
     /**
      * The number of objects to register for {@code wanted}: all of them when the descriptor
      * limit allows, else the largest whole thousand that fits, with a note saying so. Each
-     * object holds its own descriptors and those of the poster connected to it.
+     * object holds its own descriptors (an eventfd, or a pipe's two ends), the read end of
+     * the pipe its offer hands the connected poster (a holder's own pipe), and that poster's
+     * write end.
      */
     static int fit(Impl impl, int wanted, java.util.function.Consumer<String> note) {
-        int perObject = impl == Impl.JIVYKIS_PIPE ? 3 : 2;
+        int perObject = impl == Impl.JIVYKIS_PIPE ? 4 : 3;
         long reserve = 512; // the JVM's own descriptors, the loop's, the offers', the raw programs' pipes
         long limit = DescriptorLimit.soft();
         if (limit >= wanted * (long) perObject + reserve) {
