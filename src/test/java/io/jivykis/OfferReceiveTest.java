@@ -30,15 +30,8 @@ class OfferReceiveTest {
     @ValueSource(strings = {"none", "two", "many", "oversized", "garbage", "wrongkind", "readend"})
     void aHostilePeerLeaksNothingAndIsNamed(String mode) throws Exception {
         Path socket = tmp.resolve("h.sock");
-        Path out = tmp.resolve("peer.txt");
-        ChildProcess peer = new ChildProcessBuilder(Children.nativeProgram("jivykis-test-hostile-offer").toString(),
-                socket.toString(), mode).redirectOutput(out).start();
+        ChildProcess peer = startHostilePeer(socket, mode);
         try {
-            long giveUp = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (!Children.read(out).contains("listening") && peer.isAlive() && System.nanoTime() < giveUp) {
-                Thread.sleep(10);
-            }
-            assertTrue(Children.read(out).contains("listening"), "the hostile peer did not start");
             Map<Integer, String> before = Descriptors.snapshot();
             for (int round = 0; round < 3; round++) {
                 UncheckedIOException e = assertThrows(UncheckedIOException.class,
@@ -58,14 +51,8 @@ class OfferReceiveTest {
     @ValueSource(strings = {"hangup"})
     void aPeerThatHangsUpMeansNoDescriptor(String mode) throws Exception {
         Path socket = tmp.resolve("n.sock");
-        Path out = tmp.resolve("peer.txt");
-        ChildProcess peer = new ChildProcessBuilder(Children.nativeProgram("jivykis-test-hostile-offer").toString(),
-                socket.toString(), mode).redirectOutput(out).start();
+        ChildProcess peer = startHostilePeer(socket, mode);
         try {
-            long giveUp = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (!Children.read(out).contains("listening") && peer.isAlive() && System.nanoTime() < giveUp) {
-                Thread.sleep(10);
-            }
             Map<Integer, String> before = Descriptors.snapshot();
             UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> Poster.connect(socket).close());
             assertTrue(e.getMessage().contains("the owner sent no descriptor"), e.getMessage());
@@ -75,5 +62,18 @@ class OfferReceiveTest {
             peer.waitFor();
             Files.deleteIfExists(socket);
         }
+    }
+
+    /** Starts the C program that offers at {@code socket} and answers as {@code mode} says, once it listens. */
+    private ChildProcess startHostilePeer(Path socket, String mode) throws Exception {
+        Path out = tmp.resolve("peer-" + mode + ".txt");
+        ChildProcess peer = new ChildProcessBuilder(Children.nativeProgram("jivykis-test-hostile-offer").toString(),
+                socket.toString(), mode).redirectOutput(out).start();
+        long giveUp = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!Children.read(out).contains("listening") && peer.isAlive() && System.nanoTime() < giveUp) {
+            Thread.sleep(10);
+        }
+        assertTrue(Children.read(out).contains("listening"), "the hostile peer did not start: " + Children.read(out));
+        return peer;
     }
 }
