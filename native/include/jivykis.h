@@ -29,7 +29,7 @@ int jivykis_post(int fd);
 /*
  * Descriptors handed to another process. A process started by ChildProcessBuilder finds each
  * descriptor it was passed announced in its environment as JIVYKIS_FD_<NAME>=<kind>:<fd>,
- * for example JIVYKIS_FD_WAKE=eventfd:3.
+ * for example JIVYKIS_FD_WAKE=pipe:3 (ChildProcessBuilder hands each child a pipe of its own).
  *
  * The rules, applied by one implementation that the C post library, the jivykis-post tool,
  * io.jivykis.Poster.inherited and `java -jar jivykis.jar post` all share:

@@ -63,7 +63,7 @@ PUBLIC const char *jivykis_inherited_error(int rc)
 	case -EINVAL:
 		return "the name is not [A-Z0-9_]+, or the variable's value is not <eventfd|pipe>:<fd>"
 		       " (<fd> in decimal digits, no sign or space): unset it, or set it as ChildProcessBuilder"
-		       " does, e.g. eventfd:3";
+		       " does, e.g. pipe:3";
 	case -ENOENT:
 		return "the variable is not set: this process was not started with the event passed under that name";
 	case -ERANGE:

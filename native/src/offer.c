@@ -1,8 +1,8 @@
 /*
  * The owner's side of an event offer (io.jivykis.EventOffer): a listening Unix domain
  * socket whose file permissions are the access control (its file-system steps are in
- * offer_path.c), and the one message that carries the event's descriptor to each
- * connecting process (see offer_wire.h). The receiving side
+ * offer_path.c), and the one message that carries a holder's descriptor (the write end
+ * of a pipe made for that connection) to each connecting process (see offer_wire.h). The receiving side
  * is jivykis_offer_connect (offer_connect.c), bound here for Java too.
  */
 #define _GNU_SOURCE

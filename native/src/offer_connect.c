@@ -1,6 +1,7 @@
 /*
  * The receiving end of an event offer: connect to the owner's Unix domain socket and take
- * the event's descriptor out of the one message it sends (SCM_RIGHTS). The owner's side is
+ * this holder's descriptor (the write end of a pipe the owner made for it) out of the one
+ * message it sends (SCM_RIGHTS). The owner's side is
  * in offer.c; the wire format is described in offer_wire.h.
  */
 #define _GNU_SOURCE

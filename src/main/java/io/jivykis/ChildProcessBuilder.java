@@ -51,7 +51,9 @@ import java.util.Objects;
  * descriptors: nothing else of this process, not even descriptors other threads open without
  * close-on-exec meanwhile. Its {@code JIVYKIS_FD_*} variables are exactly the passed events
  * (any inherited from this process's environment are removed, since their descriptors are
- * not passed on). It starts with default signal dispositions and no blocked signals. A
+ * not passed on). Signals this process ignores stay ignored in it (as
+ * {@code nohup} expects), signals it catches start at their default action, and none is
+ * blocked. A
  * program name without '/' is searched in this process's {@code PATH}. Like
  * {@link java.lang.ProcessBuilder}, a builder is not safe for use by several threads at once.
  */

@@ -203,7 +203,7 @@ public final class EventOffer implements AutoCloseable {
         return "EventOffer[" + listener.path + (isOpen() ? "" : ", closed") + "]";
     }
 
-    /** The listening socket in the loop: answers each connection with the event's descriptor. */
+    /** The listening socket in the loop: answers each connection with the write end of a holder pipe made for it. */
     private static final class Listener extends WatchedSource {
         private final EventRaw event;
         private final Path path;

@@ -70,7 +70,7 @@ class EventOfferTest extends BackendCase {
      * The kinds of descriptor an offer could leak (its sockets, and copies of the event's
      * eventfd or epoll instance). Pipes are left out here: the JDK's own process launching,
      * used to start the unrelated process, was seen to leave a pipe of its own now and then.
-     * The holders' own pipes an offer makes are counted by HolderIsolationTest, which starts
+     * The holders' own pipes an offer makes are counted by HostileHolderTest, which starts
      * its processes without the JDK's launcher.
      */
     private static Map<Integer, String> offerKinds() {

@@ -32,7 +32,7 @@ public final class Announcement {
         }
     }
 
-    /** The value announcing {@code fd} of {@code backend}, as the child will read it ("eventfd:3"). */
+    /** The value announcing {@code fd} of {@code backend}, as the child will read it ("pipe:3"). */
     public static String value(Backend backend, int fd) {
         return backend.name().toLowerCase(Locale.ROOT) + ":" + fd;
     }
@@ -64,7 +64,7 @@ public final class Announcement {
         if (parsed < 0) {
             throw new IllegalStateException("environment variable " + origin + " is malformed: expected"
                     + " <backend>:<fd> with backend eventfd or pipe and fd in decimal digits (no sign or spaces),"
-                    + " e.g. eventfd:3, as ChildProcessBuilder writes it");
+                    + " e.g. pipe:3, as ChildProcessBuilder writes it");
         }
         int fd = (int) parsed;
         Backend announced = DescriptorKind.backend((int) (parsed >>> 32));

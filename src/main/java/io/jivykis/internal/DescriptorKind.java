@@ -24,7 +24,7 @@ public final class DescriptorKind {
      * Checks that {@code fd} is open for writing and is an eventfd or a pipe; returns which.
      *
      * @param expected the announced backend, or null to accept either
-     * @param origin where the number came from, for messages ("JIVYKIS_FD_WAKE=eventfd:3")
+     * @param origin where the number came from, for messages ("JIVYKIS_FD_WAKE=pipe:3")
      * @throws IllegalStateException saying precisely what the descriptor is instead
      */
     public static Backend checkWritable(int fd, Backend expected, String origin) {

@@ -200,8 +200,8 @@ final class NativeLoader {
         String musl = Platform.muslLoader();
         if (musl != null) {
             advice = "this JVM runs on the musl C library (" + musl + ", as on Alpine Linux), and jivykis's"
-                    + " native library is built for glibc. Use a glibc-based image (Debian, Ubuntu, RHEL,"
-                    + " Amazon Linux...), or set -D" + LIBRARY_PATH_PROPERTY + "=<directory of a " + FILE_NAME
+                    + " native library is built for glibc. Use a glibc-based image,"
+                    + " or set -D" + LIBRARY_PATH_PROPERTY + "=<directory of a " + FILE_NAME
                     + " built on musl>.";
         }
         UnsatisfiedLinkError error = new UnsatisfiedLinkError(what + ": " + e.getMessage() + ". Likely cause: "

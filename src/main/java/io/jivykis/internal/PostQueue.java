@@ -56,7 +56,7 @@ abstract class PostQueue extends PostQueueTrailingPad {
 
     /**
      * Whether any post is queued. The remote head is read opaquely: a post that lands just
-     * after this read is found by the sleep protocol ({@link #hasRemoteVolatile()}).
+     * after this read is found by the sleep protocol ({@link #hasRemotePostVolatile()}).
      */
     final boolean hasNoPosts() {
         return !hasLocalPosts() && REMOTE_HEAD.getOpaque(this) == null;

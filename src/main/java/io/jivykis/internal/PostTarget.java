@@ -27,7 +27,7 @@ public final class PostTarget {
         return backend;
     }
 
-    /** Where the descriptor came from, for messages ("JIVYKIS_FD_WAKE=eventfd:3"). */
+    /** Where the descriptor came from, for messages ("JIVYKIS_FD_WAKE=pipe:3"). */
     public String origin() {
         return origin;
     }

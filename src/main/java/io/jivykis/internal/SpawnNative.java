@@ -12,7 +12,8 @@ final class SpawnNative {
      * to end in {@code argv} and {@code envc} "NAME=value" strings in {@code env}. The child
      * gets stdio (fd 1 / 2 opened from {@code stdoutPath} / {@code stderrPath} when not
      * null), then {@code pass[i]} at descriptor 3 + i, and nothing else; it starts in
-     * {@code directory} when not null, with default signal dispositions and an empty mask.
+     * {@code directory} when not null, with an empty signal mask, ignored signals still
+     * ignored and caught ones at their default action.
      * Every byte array is NUL-terminated. Returns the pid or a negative errno; on failure
      * nothing is left open.
      */

@@ -6,7 +6,8 @@ import java.util.Arrays;
 /**
  * The executable jar's entry point: {@code java -jar jivykis.jar <command> [args]}.
  *
- * <p>Commands: {@code tour} (a short guided run of the library), {@code bench} (measurements).
+ * <p>Commands: {@code tour} (a short guided run of the library), {@code post} (post
+ * an event this process was passed), {@code bench} (measurements).
  */
 public final class Main {
     private Main() {}

@@ -13,7 +13,7 @@ import java.util.List;
 /**
  * A {@link Poster} for each of a loop's EventRaws, got the way another process gets one: the
  * event is offered at a Unix socket ({@link EventOffer}) and connected to
- * ({@link Poster#connect(Path)}). A post through it writes the event's descriptor, so the loop
+ * ({@link Poster#connect(Path)}). A post through it writes the holder pipe the offer made for it, so the loop
  * sees it through epoll_wait and a drain, as it sees a post from another process.
  */
 final class OfferedPosters {

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The raw C comparison programs (built by CMake next to the JNI library: {@code
- * jivykis-raw-selfpost}, {@code jivykis-raw-pingpong}), run as child processes so their
+ * jivykis-raw-<case>} for selfpost, pingpong, xproc and signal), run as child processes so their
  * lines ({@code impl=c-raw}) come from the same run as the Java ones. Children inherit this
  * process's CPU affinity, so {@code taskset} pins both alike.
  */

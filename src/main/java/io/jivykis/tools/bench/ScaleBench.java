@@ -11,7 +11,7 @@ import java.io.IOException;
  * posts ({@code EventRaw.post()} on the loop thread). The extra {@code fd_ns_per_op} is the
  * same chain with foreign posts instead: each handler posts the next object through a
  * {@link Poster} connected to it as another process would ({@link OfferedPosters}), which
- * writes its descriptor, so every call goes through epoll_wait and a drain. Also measured: the
+ * writes the holder pipe the offer made for it, so every call goes through epoll_wait and a drain. Also measured: the
  * time to register and unregister one object, and the heap each registered object retains
  * (the object, its registration and descriptor record, its slot in the loop's table; the
  * handler is shared, as it is the user's, not the library's).
