@@ -239,4 +239,29 @@ class LoopMetricsTest {
             assertTrue(!line.contains("\n"), line);
         }
     }
+
+    @Test
+    void aChildsPostIsOneForeignDrainAndItsPipeIsNoRegisteredObject() throws Exception {
+        try (EventLoop loop = EventLoop.open()) {
+            EventRaw[] ev = new EventRaw[1];
+            ev[0] = new EventRaw(() -> {
+                ev[0].unregister();
+                loop.quit(); // the bounding timer below would keep run() going
+            });
+            ev[0].register();
+            ChildProcess child = new ChildProcessBuilder(Children.nativeProgram("jivykis-post").toString(), "WAKE")
+                    .pass(ev[0], "WAKE").start();
+            // The child's pipe is part of the event's registration, not an object of its own.
+            assertEquals(1, loop.metrics().registered());
+            Timer bound = new Timer(loop::quit).expiresAfter(Duration.ofSeconds(20));
+            bound.register();
+            loop.run();
+            assertTrue(!ev[0].isRegistered(), "the child's post ran the handler");
+            bound.unregister();
+            assertEquals(0, child.waitFor());
+            LoopMetrics m = loop.metrics();
+            assertEquals(1, m.foreignDrains(), "a write from another process is a foreign drain");
+            assertEquals(0, m.registered());
+        }
+    }
 }

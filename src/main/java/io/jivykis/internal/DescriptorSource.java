@@ -82,11 +82,12 @@ public class DescriptorSource extends WatchedSource {
     }
 
     /**
-     * Runs the handler for a holder's pipe that was just drained: in the ready step, as for
-     * a write to this registration's own descriptor, so a holder's post is dispatched before
-     * the posted objects of the same iteration, exactly as a foreign write was.
+     * A write from outside this JVM's Java posts was just drained, from this registration's
+     * own descriptor or from one of its holders' pipes: counts it, then runs the handler, in
+     * the ready step (so it is dispatched before the posted objects of the same iteration).
      */
-    final void holderPosted() {
+    final void foreignPostDrained() {
+        loop.countForeignDrain(deliversSignals());
         handler.run();
     }
 
@@ -103,8 +104,7 @@ public class DescriptorSource extends WatchedSource {
         // descriptor readable, so the handler is called again after it returns. A readiness
         // report with nothing to read runs nothing: only a write makes the handler run.
         if (descriptor.drain()) {
-            loop.countForeignDrain(deliversSignals());
-            handler.run();
+            foreignPostDrained();
         }
     }
 

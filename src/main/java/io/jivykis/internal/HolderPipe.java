@@ -86,12 +86,18 @@ public final class HolderPipe extends WatchedSource {
     protected void ready(int epollFlags) {
         int drained = EventDescriptor.drainPipe(readFd, DRAIN_READS);
         if (drained > 0) {
-            event.holderPosted();
+            event.foreignPostDrained();
         } else if (drained < 0) {
             // End of file: no writer is left (the holder closed its end or exited). A
             // readable-for-ever read end must not stay in a level-triggered set.
             detach();
         }
+    }
+
+    /** Part of its event's registration, not an object of its own. */
+    @Override
+    boolean countsAsObject() {
+        return false;
     }
 
     @Override

@@ -264,7 +264,7 @@ public final class Loop extends LoopCounters {
         }
         sources.add(source);
         source.detached = false;
-        publishRegistered(sources.size());
+        publishRegistered(sources.objects());
     }
 
     void detach(Source source) {
@@ -274,7 +274,7 @@ public final class Loop extends LoopCounters {
         timers.remove(source);
         sources.remove(source);
         source.detached = true;
-        publishRegistered(sources.size());
+        publishRegistered(sources.objects());
     }
 
     void armTimer(Source source, long deadline) {
@@ -460,7 +460,7 @@ public final class Loop extends LoopCounters {
         if (owner.isAlive() || closed) {
             return -1;
         }
-        int registered = sources.size();
+        int registered = sources.objects();
         closeNow();
         return registered;
     }

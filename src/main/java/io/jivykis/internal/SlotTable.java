@@ -18,6 +18,8 @@ final class SlotTable {
     /** Slots ever handed out: indexes at or past it have never been used. */
     private int used;
     private int size;
+    /** Sources that are registered objects of their own ({@link Source#countsAsObject()}). */
+    private int objects;
     private int generation;
 
     /** Puts {@code source} in a slot and gives it a fresh token. */
@@ -37,6 +39,9 @@ final class SlotTable {
         source.token = ((long) generation << 32) | slot;
         slots[slot] = source;
         size++;
+        if (source.countsAsObject()) {
+            objects++;
+        }
     }
 
     /** Whether {@code source} holds a slot here. */
@@ -61,11 +66,19 @@ final class SlotTable {
         freeSlots[freeCount++] = slot;
         source.slot = -1;
         size--;
+        if (source.countsAsObject()) {
+            objects--;
+        }
     }
 
     /** How many sources hold a slot. */
     int size() {
         return size;
+    }
+
+    /** How many of them are registered objects of their own. */
+    int objects() {
+        return objects;
     }
 
     /** Every source holding a slot, in slot order (a copy: the caller may remove them). */

@@ -130,6 +130,14 @@ public abstract class Source extends SourceDispatchFields {
         return (outer != null ? outer : type).getSimpleName();
     }
 
+    /**
+     * Whether this source is a registered object of its own (what {@code registered()} and
+     * an abandoned loop's report count), rather than part of another's registration.
+     */
+    boolean countsAsObject() {
+        return true;
+    }
+
     /** The loop this source belongs to. */
     public final Loop loop() {
         return loop;
