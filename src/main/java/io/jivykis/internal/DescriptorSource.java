@@ -76,11 +76,6 @@ public class DescriptorSource extends WatchedSource {
         return pipe;
     }
 
-    /** How many holders can still post. Loop thread only. */
-    public final int holderCount() {
-        return holders == null ? 0 : holders.size();
-    }
-
     /**
      * A write from outside this JVM's Java posts was just drained, from this registration's
      * own descriptor or from one of its holders' pipes: counts it, then runs the handler, in

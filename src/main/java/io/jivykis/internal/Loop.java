@@ -15,7 +15,7 @@ package io.jivykis.internal;
  * call. Posts from other threads go to a lock-free stack; the poster wakes the loop with one
  * write to the wake-up descriptor only if the loop is about to sleep or sleeping.
  *
- * <p>Every method but {@link #wakeUp()} (through {@link Source#post()}) and
+ * <p>Every method but {@link #enqueueFromOtherThread} (through {@link Source#post()}) and
  * {@link #closeAbandoned()} (and the readers of the counters and the threshold) belongs to
  * the owning thread; the fields are plain but the threshold.
  */
@@ -422,11 +422,6 @@ public final class Loop extends LoopCounters {
     /** The blocked-loop threshold in nanoseconds, 0 when off. Any thread. */
     public long blockedThresholdNanos() {
         return blockedThresholdNanos;
-    }
-
-    /** Wakes the loop if it is blocked or about to block. Any thread; nothing after close. */
-    public void wakeUp() {
-        wake.wakeUp();
     }
 
     // ---- Closing ----------------------------------------------------------------------

@@ -148,11 +148,6 @@ public abstract class Source extends SourceDispatchFields {
         return !detached && slot >= 0;
     }
 
-    /** The epoll token identifying this registration. */
-    protected final long token() {
-        return token;
-    }
-
     /**
      * Schedules {@link #posted()} on the loop thread. Lock-free and allocation-free; a post
      * to a source already queued costs no atomic write and no system call.
