@@ -247,11 +247,18 @@ public final class Loop extends LoopCounters {
             if (source == null) {
                 return;
             }
-            source.clearPending();
-            if (!source.detached) {
-                countPostedRun();
-                markStep(source);
+            if (source.detached) {
+                continue;
+            }
+            source.beginRun();
+            countPostedRun();
+            markStep(source);
+            try {
                 source.posted();
+            } finally {
+                if (source.endRun()) {
+                    enqueueFromOwner(source);
+                }
             }
         }
     }

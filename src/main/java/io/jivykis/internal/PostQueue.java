@@ -17,8 +17,8 @@ import java.lang.invoke.VarHandle;
  * (see {@link PostQueueRemoteHead}) so that a poster's CAS does not take the cache line of
  * the fields the loop writes on every dispatch ({@link #ownerHead}, {@link #takenHead}).
  *
- * <p>A source is in at most one queue at a time: its pending flag (see {@link Source#post()})
- * admits it once, and the loop clears that flag only after taking it out.
+ * <p>A source is in at most one queue at a time: its post cycle (see {@link Source#post()})
+ * admits it once, and only the loop, after the source's run, makes it idle or queues it again.
  */
 abstract class PostQueue extends PostQueueTrailingPad {
     /** Posts made on the loop thread, FIFO. Loop thread only (plain). */

@@ -15,6 +15,10 @@ import java.lang.invoke.VarHandle;
  */
 public abstract class Source extends SourceDispatchFields {
     private static final VarHandle PENDING;
+    /** Values of {@code pending}: see {@link #post()}. */
+    private static final int IDLE = 0;
+    private static final int QUEUED = 1;
+    private static final int DIRTY = 2;
 
     static {
         try {
@@ -149,35 +153,72 @@ public abstract class Source extends SourceDispatchFields {
     }
 
     /**
-     * Schedules {@link #posted()} on the loop thread. Lock-free and allocation-free; a post
-     * to a source already queued costs no atomic write and no system call.
+     * Schedules {@link #posted()} on the loop thread. Lock-free and allocation-free.
+     *
+     * <p>The post cycle, in {@code pending}: {@code IDLE → QUEUED} by whoever posts an idle
+     * source (one CAS, so it enters a queue once); {@code QUEUED → DIRTY} by another thread
+     * posting a queued or running source; {@code DIRTY → QUEUED} by the loop before a run
+     * ({@link #beginRun()}); {@code QUEUED → IDLE} by the loop after a run, unless a post
+     * came during it ({@link #endRun()}).
+     *
+     * <ul>
+     *   <li>The loop's own thread posting a queued or running source only sets
+     *       {@code postedByOwner}: program order already shows the handler this thread's
+     *       writes, and a handler that re-posts its own source costs no atomic instruction.
+     *   <li>Another thread fences (StoreLoad) before it reads the state, so either it sees a
+     *       source still dirty, whose next run the loop starts with a CAS that orders this
+     *       thread's writes before the handler, or it leaves a mark (a CAS) that the loop
+     *       finds before or after the run.
+     * </ul>
      */
     public final void post() {
-        if (loop.isOwner(Thread.currentThread())) {
-            // Same thread: program order already makes the caller's writes visible to the handler.
-            if ((int) PENDING.getOpaque(this) == 0 && PENDING.compareAndSet(this, 0, 1)) {
+        if (Thread.currentThread() == owner) {
+            if ((int) PENDING.getOpaque(this) != IDLE) {
+                postedByOwner = true;
+            } else if (PENDING.compareAndSet(this, IDLE, QUEUED)) {
                 loop.enqueueFromOwner(this);
             }
+            // else another thread queued it just now: this post is coalesced into that run.
             return;
         }
-        // Another thread. The fence orders this thread's earlier writes before the read of
-        // `pending` (StoreLoad); the loop stores 0 and fences before running the handler
-        // (clearPending). So either this thread sees 0 and queues a new run, or the run
-        // that follows that store sees every write made before this post.
         VarHandle.fullFence();
-        if ((int) PENDING.getOpaque(this) == 0 && PENDING.compareAndSet(this, 0, 1)) {
-            loop.enqueueFromOtherThread(this);
+        for (;;) {
+            int state = (int) PENDING.getOpaque(this);
+            if (state == DIRTY) {
+                return;
+            }
+            if (state == QUEUED) {
+                if (PENDING.compareAndSet(this, QUEUED, DIRTY)) {
+                    return;
+                }
+            } else if (PENDING.compareAndSet(this, IDLE, QUEUED)) {
+                loop.enqueueFromOtherThread(this);
+                return;
+            }
         }
     }
 
     /**
-     * Clears the pending flag before dispatch. The full fence after the store pairs with the
-     * poster's fence in {@link #post()} (store, fence, load on both sides): either the poster
-     * sees 0 and queues a new run, or the handler that follows sees what the poster wrote.
-     * A volatile store alone would let the handler's reads move above it.
+     * Starts a run of a source taken from a post queue. A dirty source becomes queued
+     * through a CAS, whose full barrier pairs with the poster's fence in {@link #post()}:
+     * the handler that follows sees what every poster wrote before it found the source
+     * dirty. Loop thread only.
      */
-    final void clearPending() {
-        PENDING.setOpaque(this, 0);
-        VarHandle.fullFence();
+    final void beginRun() {
+        postedByOwner = false;
+        if ((int) PENDING.getOpaque(this) == DIRTY) {
+            PENDING.compareAndSet(this, DIRTY, QUEUED);
+        }
+    }
+
+    /**
+     * Ends a run: returns whether the source must run again (posted during the run, by the
+     * loop's thread or another); else it is idle again. Loop thread only.
+     */
+    final boolean endRun() {
+        if (detached) {
+            return false;
+        }
+        return postedByOwner || !PENDING.compareAndSet(this, QUEUED, IDLE);
     }
 }

@@ -12,17 +12,26 @@ abstract class SourceDispatchFields {
     /** The loop this source is registered with. */
     protected final Loop loop;
 
+    /** That loop's thread, held here too so a post makes one dependent load less. */
+    final Thread owner;
+
     /** What a post (or a drained foreign write, or the deadline) runs; null for sources that dispatch otherwise. */
     final Runnable handler;
 
     /**
-     * 1 while the source sits in one of the loop's post queues, else 0. Set by a CAS from
-     * any thread (so it enters a queue at most once) and cleared by the loop before the
-     * handler runs ({@link Source#clearPending()}): a post that finds it set is coalesced
-     * into that run.
+     * Where the source is in the post cycle: idle, queued (in a post queue, or its handler
+     * running), or dirty (queued, and another thread has posted since the loop last looked).
+     * See {@link Source#post()} for the transitions.
      */
     @SuppressWarnings("unused") // accessed through Source.PENDING
     volatile int pending;
+
+    /**
+     * Set by a post on the loop's thread while the source is queued or running; cleared
+     * before each run. Set after a run, it makes the loop queue the source again, with no
+     * atomic instruction (the self-post path). Loop thread only.
+     */
+    boolean postedByOwner;
 
     /** True once detached; the loop then drops queued posts and epoll results for it. Loop thread only. */
     boolean detached;
@@ -32,6 +41,7 @@ abstract class SourceDispatchFields {
 
     SourceDispatchFields(Loop loop, Runnable handler) {
         this.loop = loop;
+        this.owner = loop.owner();
         this.handler = handler;
     }
 }
