@@ -165,10 +165,10 @@ public abstract class Source extends SourceDispatchFields {
      *   <li>The loop's own thread posting a queued or running source only sets
      *       {@code postedByOwner}: program order already shows the handler this thread's
      *       writes, and a handler that re-posts its own source costs no atomic instruction.
-     *   <li>Another thread fences (StoreLoad) before it reads the state, so either it sees a
-     *       source still dirty, whose next run the loop starts with a CAS that orders this
-     *       thread's writes before the handler, or it leaves a mark (a CAS) that the loop
-     *       finds before or after the run.
+     *   <li>Another thread fences (StoreLoad) before it reads the state, so either it finds
+     *       the source dirty, and the run that next clears that mark sees this thread's
+     *       writes ({@link #beginRun()}), or it leaves a mark with a CAS (dirty, or queued on
+     *       the remote stack), which the loop finds before or after the run.
      * </ul>
      */
     public final void post() {
@@ -199,15 +199,19 @@ public abstract class Source extends SourceDispatchFields {
     }
 
     /**
-     * Starts a run of a source taken from a post queue. A dirty source becomes queued
-     * through a CAS, whose full barrier pairs with the poster's fence in {@link #post()}:
-     * the handler that follows sees what every poster wrote before it found the source
-     * dirty. Loop thread only.
+     * Starts a run of a source taken from a post queue. A dirty source becomes queued again
+     * by a store and a full fence, which pair with the poster's fence and load in
+     * {@link #post()} (store, fence, load on both sides): either the poster finds the source
+     * queued and marks it dirty again, or the handler that follows sees what the poster
+     * wrote. A CAS would not do instead of the fence: on aarch64 it lets a later load move
+     * above its store. The store cannot hide a poster's mark: posters only mark a queued
+     * source, and this stores over a dirty one. Loop thread only.
      */
     final void beginRun() {
         postedByOwner = false;
         if ((int) PENDING.getOpaque(this) == DIRTY) {
-            PENDING.compareAndSet(this, DIRTY, QUEUED);
+            PENDING.setOpaque(this, QUEUED);
+            VarHandle.fullFence();
         }
     }
 

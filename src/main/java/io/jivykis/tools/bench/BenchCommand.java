@@ -55,7 +55,7 @@ public final class BenchCommand {
         CASES.put("scale", new CaseSpec("one handler call that posts a random one of N registered objects",
                 (impl, timing, results, notes) -> {
                     for (int size : timing.scaleSizes()) {
-                        results.accept(ScaleBench.run(impl, timing, ScaleBench.fit(impl, size, notes)));
+                        results.accept(ScaleBench.run(impl, timing, ScaleBench.fit(impl, size, notes), notes));
                     }
                 }));
         CASES.put("alloc", new CaseSpec("one cross-thread post (bytes allocated per post and per dispatch)",
@@ -66,7 +66,7 @@ public final class BenchCommand {
     private static final List<String> DESCRIPTOR_CASES = List.of("xproc", "signal", "scale");
 
     /** The cases that have a raw C comparison program. */
-    private static final List<String> RAW_PROGRAMS = List.of("selfpost", "pingpong", "xproc", "signal");
+    private static final List<String> RAW_PROGRAMS = List.of("selfpost", "pingpong", "xproc", "signal", "scale");
 
     private BenchCommand() {}
 
@@ -204,7 +204,9 @@ public final class BenchCommand {
                 }
                 runRaw(name, nsPerOp);
                 printRatios(name, nsPerOp, latency);
+                printRegisterRatios(name);
                 latency.clear();
+                registerTimes.clear();
             }
             return failures == 0 ? 0 : 1;
         }
@@ -244,14 +246,26 @@ public final class BenchCommand {
                 }
                 return;
             }
+            if (name.equals("scale") && registerTimes.isEmpty()) {
+                return; // no Java line timed registering (sizes below 1,000 only), nothing to compare
+            }
             try {
-                for (String line : raw.run(name, timing)) {
+                List<Integer> objects = new ArrayList<>();
+                registerTimes.keySet().stream().filter(key -> key.startsWith(REGISTER_IMPL + " "))
+                        .map(key -> Integer.valueOf(key.substring(REGISTER_IMPL.length() + 1))).forEach(objects::add);
+                for (String line : raw.run(name, timing, objects)) {
                     print(line, nsPerOp);
                 }
             } catch (Exception e) {
                 fail(name + " impl=c-raw", e);
             }
         }
+
+        /** The impl whose object counts the scale program repeats: the one that does what it does. */
+        private static final String REGISTER_IMPL = Impl.JIVYKIS_EVENTFD.label();
+
+        /** register_unregister_ns of the current case, by "impl objects" (scale only). */
+        private final Map<String, Double> registerTimes = new LinkedHashMap<>();
 
         /** The kill -> handler latencies of the current case, by impl (signal only). */
         private final Map<String, Double> latency = new LinkedHashMap<>();
@@ -264,6 +278,10 @@ public final class BenchCommand {
             String killToHandler = field(line, "kill_to_handler_ns");
             if (impl != null && killToHandler != null && !latency.containsKey(impl)) {
                 latency.put(impl, Double.parseDouble(killToHandler));
+            }
+            String register = field(line, "register_unregister_ns");
+            if (impl != null && register != null) {
+                registerTimes.put(impl + " " + field(line, "objects"), Double.parseDouble(register));
             }
             if (impl != null && perOp != null) {
                 double ns = Double.parseDouble(perOp);
@@ -307,6 +325,21 @@ public final class BenchCommand {
                     });
                 }
             }
+        }
+
+        /**
+         * For scale: the eventfd impl's register + unregister time against C's at the same
+         * object count (C makes the same system calls as that impl; a pipe makes others).
+         */
+        private void printRegisterRatios(String name) {
+            registerTimes.forEach((key, ns) -> {
+                String[] implAndObjects = key.split(" ");
+                Double c = registerTimes.get("c-raw " + implAndObjects[1]);
+                if (c != null && implAndObjects[0].equals(REGISTER_IMPL)) {
+                    ratio(String.format(Locale.ROOT, "%s: %s register_unregister_ns at n=%s is %.3fx c-raw's",
+                            name, implAndObjects[0], implAndObjects[1], ns / c));
+                }
+            });
         }
 
         private void ratio(String line) {

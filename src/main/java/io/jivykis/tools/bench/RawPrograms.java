@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The raw C comparison programs (built by CMake next to the JNI library: {@code
- * jivykis-raw-<case>} for selfpost, pingpong, xproc and signal), run as child processes so their
+ * jivykis-raw-<case>} for selfpost, pingpong, xproc, signal and scale), run as child processes so their
  * lines ({@code impl=c-raw}) come from the same run as the Java ones. Children inherit this
  * process's CPU affinity, so {@code taskset} pins both alike.
  */
@@ -51,13 +51,19 @@ final class RawPrograms {
      * runs twice: with the loop on the thread the signal lands on, as C ivykis has it
      * ({@code c-raw}), and with it on another thread, as in a JVM ({@code c-raw-jvm-layout}).
      *
+     * The scale program registers and unregisters as many objects as each of {@code objects}
+     * (the counts the Java lines measured).
+     *
      * @throws IOException if it cannot start, fails, or prints no result line
      */
-    List<String> run(String bench, Timing timing) throws IOException, InterruptedException {
+    List<String> run(String bench, Timing timing, List<Integer> objects) throws IOException, InterruptedException {
         if (bench.equals("signal")) {
             List<String> lines = new ArrayList<>(runOnce(bench, timing, "main-loop"));
             lines.addAll(runOnce(bench, timing));
             return lines;
+        }
+        if (bench.equals("scale")) {
+            return runOnce(bench, timing, objects.stream().map(String::valueOf).toArray(String[]::new));
         }
         return runOnce(bench, timing);
     }

@@ -4,6 +4,8 @@ import io.jivykis.EventLoop;
 import io.jivykis.EventRaw;
 import io.jivykis.Poster;
 import java.io.IOException;
+import java.util.Arrays;
+import java.util.function.Consumer;
 
 /**
  * scale: N registered EventRaws in one loop; each handler posts a randomly chosen object, so
@@ -11,8 +13,12 @@ import java.io.IOException;
  * posts ({@code EventRaw.post()} on the loop thread). The extra {@code fd_ns_per_op} is the
  * same chain with foreign posts instead: each handler posts the next object through a
  * {@link Poster} connected to it as another process would ({@link OfferedPosters}), which
- * writes the holder pipe the offer made for it, so every call goes through epoll_wait and a drain. Also measured: the
- * time to register and unregister one object, and the heap each registered object retains
+ * writes the holder pipe the offer made for it, so every call goes through epoll_wait and a drain.
+ * A poster costs two descriptors more per object, so where the descriptor limit does not
+ * allow that for all N, the foreign chain runs over the first {@code fd_objects} of them
+ * while all N stay registered. Also measured: the
+ * time to register and unregister one object (over rounds of N new objects, as the C twin
+ * {@code jivykis-raw-scale} does with the same system calls), and the heap each registered object retains
  * (the object, its registration and descriptor record, its slot in the loop's table; the
  * handler is shared, as it is the user's, not the library's).
  */
@@ -22,6 +28,8 @@ final class ScaleBench {
 
     private final EventLoop loop;
     private final EventRaw[] events;
+    /** How many of the objects the chain picks from: all of them, or those with a poster. */
+    private int targets;
     private long calls;
     private long deadline;
     private long random = 0x9E3779B97F4A7C15L;
@@ -31,6 +39,7 @@ final class ScaleBench {
     private ScaleBench(EventLoop loop, int count) {
         this.loop = loop;
         this.events = new EventRaw[count];
+        this.targets = count;
     }
 
     private void handle() {
@@ -44,7 +53,7 @@ final class ScaleBench {
         x ^= x >>> 7;
         x ^= x << 17;
         random = x;
-        int next = (int) ((x >>> 1) % events.length);
+        int next = (int) ((x >>> 1) % targets);
         if (posters == null) {
             events[next].post();
         } else {
@@ -63,37 +72,57 @@ final class ScaleBench {
     /**
      * The number of objects to register for {@code wanted}: all of them when the descriptor
      * limit allows, else the largest whole thousand that fits, with a note saying so. Each
-     * object holds its own descriptors (an eventfd, or a pipe's two ends), the read end of
-     * the pipe its offer hands the connected poster (a holder's own pipe), and that poster's
-     * write end.
+     * object holds its own descriptors: an eventfd, or a pipe's two ends.
      */
-    static int fit(Impl impl, int wanted, java.util.function.Consumer<String> note) {
-        int perObject = impl == Impl.JIVYKIS_PIPE ? 4 : 3;
+    static int fit(Impl impl, int wanted, Consumer<String> note) {
+        return fit(impl.label() + ": " + wanted + " objects", wanted, descriptorsPerObject(impl), DescriptorLimit.soft(),
+                note);
+    }
+
+    private static int descriptorsPerObject(Impl impl) {
+        return impl == Impl.JIVYKIS_PIPE ? 2 : 1;
+    }
+
+    /**
+     * How many of {@code count} registered objects can also have a connected poster: each
+     * adds the read end of the pipe its offer hands the poster (a holder's own pipe), and that
+     * poster's write end.
+     */
+    private static int fitPosters(Impl impl, int count, Consumer<String> note) {
+        long limit = DescriptorLimit.soft() - (long) count * descriptorsPerObject(impl);
+        return Math.min(count, fit(impl.label() + ": posters for " + count + " objects", count, 2, limit, note));
+    }
+
+    private static int fit(String what, int wanted, int perObject, long limit, Consumer<String> note) {
         long reserve = 512; // the JVM's own descriptors, the loop's, the offers', the raw programs' pipes
-        long limit = DescriptorLimit.soft();
         if (limit >= wanted * (long) perObject + reserve) {
             return wanted;
         }
-        int fits = (int) Math.max(1, (limit - reserve) / perObject / 1_000 * 1_000);
-        note.accept("scale " + impl.label() + ": " + wanted + " objects need " + (wanted * (long) perObject + reserve)
-                + " descriptors but this process may open " + limit + " (RLIMIT_NOFILE); measuring " + fits
-                + " objects instead");
+        // The largest whole thousand that fits, or whole hundred below a thousand.
+        long room = Math.max(1, (limit - reserve) / perObject);
+        int fits = (int) (room >= 1_000 ? room / 1_000 * 1_000 : Math.max(1, room / 100 * 100));
+        note.accept("scale " + what + " need " + (wanted * (long) perObject + reserve)
+                + " descriptors, but RLIMIT_NOFILE leaves room for " + limit + "; measuring " + fits + " instead");
         return fits;
     }
 
-    static BenchResult run(Impl impl, Timing timing, int count) throws IOException, InterruptedException {
+    static BenchResult run(Impl impl, Timing timing, int count, Consumer<String> note)
+            throws IOException, InterruptedException {
         try (EventLoop loop = EventLoop.open()) {
-            warmUpRegistration(impl, Math.min(count, 2_000));
+            // Registering is timed first, over rounds of its own, so the chain's objects need
+            // not be registered twice (the descriptor limit would not allow it at large N).
+            double registerUnregisterNs = 0;
+            if (count >= 1_000) {
+                registrationRounds(impl, count, timing.warmupNanos() / 4);
+                registerUnregisterNs = registrationRounds(impl, count, timing.measureNanos() / 4);
+            }
             ScaleBench bench = new ScaleBench(loop, count);
             long heapBefore = settledHeap();
-            // Each object is made and registered in turn, as an application would.
             Runnable handler = bench::handle;
-            long registerStart = System.nanoTime();
             for (int i = 0; i < count; i++) {
                 bench.events[i] = new EventRaw(handler);
                 impl.register(bench.events[i]);
             }
-            long registerNanos = System.nanoTime() - registerStart;
             long heapPerObject = (settledHeap() - heapBefore) / count;
 
             bench.runFor(timing.warmupNanos());
@@ -103,20 +132,11 @@ final class ScaleBench {
             long elapsed = System.nanoTime() - start;
             double cpuPerOp = ThreadClock.perOp(startCpu, ThreadClock.cpuNanos(), ops);
 
-            // Unregistering is timed on objects nobody else holds, as registering was: an
-            // object that another process holds (below) also revokes that holder's pipe.
-            long unregisterStart = System.nanoTime();
-            for (EventRaw event : bench.events) {
-                event.unregister();
-            }
-            long unregisterNanos = System.nanoTime() - unregisterStart;
-            for (EventRaw event : bench.events) {
-                impl.register(event);
-            }
-
             // The same chain through the descriptors, for half the time (each call is a
             // write, an epoll_wait and a read, so fewer calls are needed to measure it).
-            bench.posters = OfferedPosters.connect(loop, bench.events);
+            int fdTargets = fitPosters(impl, count, note);
+            bench.posters = OfferedPosters.connect(loop, Arrays.copyOf(bench.events, fdTargets));
+            bench.targets = fdTargets;
             long fdOps;
             long fdElapsed;
             double fdCpuPerOp;
@@ -137,28 +157,41 @@ final class ScaleBench {
             BenchResult result = new BenchResult("scale", impl.label(), ops, elapsed)
                     .with("objects", count)
                     .with("cpu_ns_per_op", cpuPerOp, 1)
+                    .with("fd_objects", fdTargets)
                     .with("fd_ns_per_op", fdOps == 0 ? 0 : (double) fdElapsed / fdOps, 1)
                     .with("fd_cpu_ns_per_op", fdCpuPerOp, 1);
             // One object's registration time and retained heap are below the noise of
             // their measurement (a single timed call, a heap reading); they are given from 1,000 up.
             return count < 1_000 ? result : result
-                    .with("register_unregister_ns", (registerNanos + unregisterNanos) / count)
+                    .with("register_unregister_ns", registerUnregisterNs, 0)
                     .with("heap_bytes_per_object", heapPerObject);
         }
     }
 
-    /** Registers and unregisters throwaway objects so the timed registrations run compiled code. */
-    private static void warmUpRegistration(Impl impl, int count) {
-        for (int round = 0; round < 5; round++) {
-            EventRaw[] events = new EventRaw[count];
+    /**
+     * Rounds of {@code count} new objects, each made and registered in turn as an application
+     * would, then all unregistered, for at least {@code nanos} (one round at least): the same
+     * rounds as the C twin ({@code native/bench/raw_scale.c}). Returns nanoseconds per object
+     * registered and unregistered.
+     */
+    private static double registrationRounds(Impl impl, int count, long nanos) {
+        EventRaw[] events = new EventRaw[count];
+        Runnable handler = () -> {};
+        long objects = 0;
+        long start = System.nanoTime();
+        long elapsed;
+        do {
             for (int i = 0; i < count; i++) {
-                events[i] = new EventRaw(() -> {});
+                events[i] = new EventRaw(handler);
                 impl.register(events[i]);
             }
             for (EventRaw event : events) {
                 event.unregister();
             }
-        }
+            objects += count;
+            elapsed = System.nanoTime() - start;
+        } while (elapsed < nanos);
+        return (double) elapsed / objects;
     }
 
     /** Heap in use after full collections, so only reachable objects count. */

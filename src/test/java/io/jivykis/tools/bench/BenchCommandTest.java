@@ -84,12 +84,13 @@ class BenchCommandTest {
     @Test
     @Timeout(60)
     void scaleReportsEachSizeWithRegistrationCostAndHeap() {
-        Run run = new Run("--seconds", "0.02", "--only", "scale", "--scale-sizes", "1,1000");
+        Run run = new Run("--seconds", "0.02", "--only", "scale", "--scale-sizes", "1,1000", "--native-dir",
+                "/nonexistent");
         assertEquals(0, run.status, run.err);
         assertEquals(4, run.results().size(), String.join("\n", run.lines));
         for (String line : run.results()) {
             assertTrue(RESULT.matcher(line).matches(), line);
-            assertTrue(line.contains(" fd_ns_per_op="), line);
+            assertTrue(line.contains(" fd_ns_per_op=") && line.contains(" fd_objects="), line);
             boolean thousand = line.contains(" objects=1000 ");
             assertEquals(thousand, line.contains(" register_unregister_ns=") && line.contains(" heap_bytes_per_object="),
                     line);
@@ -112,6 +113,26 @@ class BenchCommandTest {
         }
         try (Stream<String> ratios = run.lines.stream().filter(line -> line.startsWith("# ") && line.contains("c-raw"))) {
             assertEquals(8, ratios.count(), String.join("\n", run.lines));
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void theScaleCaseRunsTheCRegistrationTwinAtTheSizesJavaTimed() throws Exception {
+        Path nativeDir = Paths.get(System.getProperty(RawPrograms.NATIVE_DIR_PROPERTY, "target/native"));
+        Run run = new Run("--seconds", "0.05", "--only", "scale", "--scale-sizes", "1,1000,2000", "--native-dir",
+                nativeDir.toString());
+        assertEquals(0, run.status, run.err);
+        List<String> twins = run.results().stream().filter(line -> line.contains(" impl=c-raw ")).collect(Collectors.toList());
+        assertEquals(2, twins.size(), String.join("\n", run.lines));
+        for (String size : List.of("1000", "2000")) {
+            assertTrue(twins.stream().anyMatch(line -> line.matches(
+                    "name=scale impl=c-raw objects=" + size + " ops=[1-9][0-9]* register_unregister_ns=[1-9][0-9]*")),
+                    String.join("\n", twins));
+            Pattern ratio = Pattern.compile("# scale: jivykis-eventfd register_unregister_ns at n=" + size
+                    + " is [0-9.]+x c-raw's");
+            assertTrue(run.lines.stream().anyMatch(line -> ratio.matcher(line).matches()),
+                    "no registration ratio at " + size + ":\n" + String.join("\n", run.lines));
         }
     }
 
