@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Reproduces docs/PERFORMANCE.md: the bench command and the JMH suite, unpinned and pinned to
-# CPU 0 (taskset -c 0), each output saved next to this script. Run from the repository root
+# CPU 0 (taskset -c 0), each output saved next to this script, and the chart of the unpinned bench
+# run (bench.svg). Run from the repository root
 # after `mvn -B -q package -DskipTests`. SECONDS_PER_CASE (default 3) sets the bench's --seconds;
 # JMH_ARGS, when set, replaces the pom's JMH options.
 set -euo pipefail
@@ -16,7 +17,8 @@ machine() {
   echo "# java: $(java -version 2>&1 | head -1); load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 }
 
-{ machine; java -jar "$jar" bench --seconds "$seconds" --native-dir target/native; } | tee "$out/bench-unpinned.txt"
+{ machine; java -jar "$jar" bench --seconds "$seconds" --native-dir target/native --svg "$out/bench.svg"; } \
+  | tee "$out/bench-unpinned.txt"
 { machine; taskset -c 0 java -jar "$jar" bench --seconds "$seconds" --native-dir target/native; } \
   | tee "$out/bench-pinned.txt"
 # JMH prints its table after "Benchmark"; only that part is kept.

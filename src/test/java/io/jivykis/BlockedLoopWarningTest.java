@@ -206,6 +206,74 @@ class BlockedLoopWarningTest {
         assertEquals(descriptors, Descriptors.count(), "the watchdog opens no descriptor");
     }
 
+    /**
+     * A program that calls run() once per request (as a request/response client does) pays
+     * the watch for each call: it must allocate nothing and must not wake the watchdog
+     * thread each time, which on a busy CPU costs the caller a context switch per run().
+     * The watchdog's own allocations count its wake-ups: it allocates when it samples, and
+     * without being woken it samples once per period (25 ms here), a handful of times in
+     * this test however slow the machine, against once per run() if each call woke it.
+     */
+    @Test
+    void runningAgainAndAgainAllocatesNothingAndLetsTheWatchdogSleep() throws Exception {
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        // Another loop runs meanwhile (waiting in epoll, watched), so the watchdog thread is
+        // the same one throughout and its allocations can be read.
+        java.util.concurrent.CompletableFuture<Event> otherQuit = new java.util.concurrent.CompletableFuture<>();
+        Thread other = new Thread(() -> {
+            try (EventLoop otherLoop = EventLoop.open()) {
+                otherLoop.setBlockedThreshold(THRESHOLD);
+                Event stop = new Event(otherLoop::quit);
+                stop.register();
+                new Task(() -> otherQuit.complete(stop)).register();
+                otherLoop.run();
+                stop.unregister();
+            }
+        }, "watched-meanwhile");
+        other.start();
+        Event stopOther = otherQuit.get(10, TimeUnit.SECONDS);
+        try (EventLoop loop = EventLoop.open()) {
+            loop.setBlockedThreshold(THRESHOLD);
+            Event quit = new Event(loop::quit);
+            quit.register();
+            for (int i = 0; i < 20_000; i++) {
+                quit.post();
+                loop.run();
+            }
+            long watchdog = watchdogThreadId();
+            long watchdogBefore = threads.getThreadAllocatedBytes(watchdog);
+            long before = threads.getCurrentThreadAllocatedBytes();
+            long start = System.nanoTime();
+            int runs = 20_000;
+            for (int i = 0; i < runs; i++) {
+                quit.post();
+                loop.run();
+            }
+            long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+            long watchdogAllocated = threads.getThreadAllocatedBytes(watchdog) - watchdogBefore;
+            long periods = 1 + (System.nanoTime() - start) / TimeUnit.MILLISECONDS.toNanos(25);
+            quit.unregister();
+            stopOther.post();
+            other.join(10_000);
+            assertEquals(0, allocated, "bytes allocated by " + runs + " calls of run()");
+            // 1 KiB per period is far above what one sample allocates (a copy of the set of
+            // watched loops), and far below one allocation per run().
+            assertTrue(watchdogAllocated <= periods * 1024, "the watchdog allocated " + watchdogAllocated
+                    + " bytes during " + runs + " calls of run() lasting " + periods + " sampling periods");
+        }
+    }
+
+    /** The watchdog thread's id (one runs: a loop runs with a threshold). */
+    private static long watchdogThreadId() {
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            if (thread.getName().equals(WATCHDOG) && thread.isAlive()) {
+                return thread.getId();
+            }
+        }
+        throw new AssertionError("no watchdog thread while a loop runs with a threshold");
+    }
+
     private static boolean watchdogRuns() {
         for (Thread thread : Thread.getAllStackTraces().keySet()) {
             if (thread.getName().equals(WATCHDOG) && thread.isAlive()) {

@@ -46,6 +46,8 @@ public final class Loop extends LoopCounters {
     private volatile long blockedThresholdNanos = Watchdog.defaultThresholdNanos();
     /** Whether the watchdog watches this loop now (inside run(), threshold on). Loop thread only. */
     private boolean watched;
+    /** This loop's entry in the watchdog, made once so that each run() allocates nothing. */
+    private final Watchdog.Watch watchdogEntry = Watchdog.watchOf(this);
 
     private boolean running;
     private boolean quitRequested;
@@ -418,11 +420,11 @@ public final class Loop extends LoopCounters {
     /** Has the watchdog watch this loop with {@code thresholdNanos}, or not at all for 0. */
     private void watch(long thresholdNanos) {
         if (thresholdNanos > 0) {
-            Watchdog.watch(this, thresholdNanos);
+            Watchdog.watch(watchdogEntry, thresholdNanos);
             watched = true;
         } else if (watched) {
             watched = false;
-            Watchdog.unwatch(this);
+            Watchdog.unwatch(watchdogEntry);
         }
     }
 

@@ -22,7 +22,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The thread is started by the first loop that enters {@code run()} with a threshold, and
  * ends at the first sample that finds no loop to watch; a loop waiting in epoll is idle and
- * is not reported. Loops register and leave under one lock, once per {@code run()}.
+ * is not reported. Loops register and leave under one lock, once per {@code run()}, with the
+ * one {@link Watch} each loop keeps for its life: a program that calls {@code run()} once per
+ * request allocates nothing for it, and wakes the thread only to shorten its period.
  */
 final class Watchdog {
     /** The system property giving every new loop's threshold in milliseconds; 0 turns the warning off. */
@@ -46,6 +48,8 @@ final class Watchdog {
     private static final Map<Loop, Watch> WATCHED = new IdentityHashMap<>();
     /** The watchdog thread, null while none runs. Guarded by LOCK. */
     private static Thread thread;
+    /** The period the thread waits for now, or Long.MAX_VALUE while it samples. Guarded by LOCK. */
+    private static long waitingPeriod = Long.MAX_VALUE;
 
     private Watchdog() {}
 
@@ -73,29 +77,36 @@ final class Watchdog {
         return TimeUnit.MILLISECONDS.toNanos(millis);
     }
 
-    /** Watches {@code loop} (or changes its threshold), starting the thread if none runs. Loop thread. */
-    static void watch(Loop loop, long thresholdNanos) {
+    /** The watch of {@code loop}, kept by the loop for its life and handed to {@link #watch} and {@link #unwatch}. */
+    static Watch watchOf(Loop loop) {
+        return new Watch(loop);
+    }
+
+    /**
+     * Watches {@code watch}'s loop with {@code thresholdNanos} (or changes its threshold),
+     * starting the thread if none runs. Allocates nothing once the thread runs. Loop thread.
+     */
+    static void watch(Watch watch, long thresholdNanos) {
         synchronized (LOCK) {
-            Watch watch = WATCHED.get(loop);
-            if (watch == null) {
-                WATCHED.put(loop, new Watch(loop, thresholdNanos));
-            } else {
-                watch.thresholdNanos = thresholdNanos;
-            }
+            watch.thresholdNanos = thresholdNanos;
+            WATCHED.put(watch.loop, watch);
             if (thread == null) {
                 thread = start();
-            } else {
-                // A smaller threshold may need a shorter period than the thread waits now.
-                LOCK.notifyAll();
+            } else if (periodOf(thresholdNanos) < waitingPeriod) {
+                LOCK.notifyAll(); // the thread waits longer than this threshold allows
             }
         }
     }
 
-    /** Stops watching {@code loop}; the thread ends at its next sample if nothing is left. Loop thread. */
-    static void unwatch(Loop loop) {
+    /** Stops watching {@code watch}'s loop; the thread ends at its next sample if nothing is left. Loop thread. */
+    static void unwatch(Watch watch) {
         synchronized (LOCK) {
-            WATCHED.remove(loop);
+            WATCHED.remove(watch.loop);
         }
+    }
+
+    private static long periodOf(long thresholdNanos) {
+        return Math.max(MIN_PERIOD_NANOS, thresholdNanos / SAMPLES_PER_THRESHOLD);
     }
 
     /** Whether the watchdog thread runs now (for tests of its lifetime). */
@@ -128,7 +139,7 @@ final class Watchdog {
                 batch.addAll(WATCHED.values());
                 period = Long.MAX_VALUE;
                 for (Watch watch : batch) {
-                    period = Math.min(period, Math.max(MIN_PERIOD_NANOS, watch.thresholdNanos / SAMPLES_PER_THRESHOLD));
+                    period = Math.min(period, periodOf(watch.thresholdNanos));
                 }
             }
             // Outside the lock: logging may be slow, and loops must not wait for it in run().
@@ -141,17 +152,24 @@ final class Watchdog {
                 }
             }
             synchronized (LOCK) {
+                waitingPeriod = period;
                 try {
                     TimeUnit.NANOSECONDS.timedWait(LOCK, period);
                 } catch (InterruptedException e) {
                     // Nobody interrupts this thread on purpose; carry on sampling.
+                } finally {
+                    waitingPeriod = Long.MAX_VALUE;
                 }
             }
         }
     }
 
-    /** One loop's sampling state: the watchdog thread's alone, but for the threshold. */
-    private static final class Watch {
+    /**
+     * One loop's sampling state: the watchdog thread's alone, but for the threshold. It
+     * outlives each run() of its loop; a new run's steps have new numbers, so what it saw
+     * of an earlier run counts for nothing.
+     */
+    static final class Watch {
         final Loop loop;
         /** Set by the loop thread under LOCK, read by the watchdog at each sample (volatile). */
         volatile long thresholdNanos;
@@ -160,9 +178,8 @@ final class Watchdog {
         private long since;
         private boolean warned;
 
-        Watch(Loop loop, long thresholdNanos) {
+        private Watch(Loop loop) {
             this.loop = loop;
-            this.thresholdNanos = thresholdNanos;
         }
 
         void sample() {
