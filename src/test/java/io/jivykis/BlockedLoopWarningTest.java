@@ -208,7 +208,7 @@ class BlockedLoopWarningTest {
 
     /**
      * A program that calls run() once per request (as a request/response client does) pays
-     * the watch for each call: it must allocate nothing and must not wake the watchdog
+     * the watch for each call: it must allocate nothing for it and must not wake the watchdog
      * thread each time, which on a busy CPU costs the caller a context switch per run().
      * The watchdog's own allocations count its wake-ups: it allocates when it samples, and
      * without being woken it samples once per period (25 ms here), a handful of times in
@@ -256,7 +256,10 @@ class BlockedLoopWarningTest {
             quit.unregister();
             stopOther.post();
             other.join(10_000);
-            assertEquals(0, allocated, "bytes allocated by " + runs + " calls of run()");
+            // Less than a byte per call: none of them allocates; what the JVM itself may
+            // allocate on this thread now and then (a few hundred bytes while compiling
+            // and deoptimizing) is not the loop's.
+            assertTrue(allocated < runs, allocated + " bytes allocated by " + runs + " calls of run()");
             // 1 KiB per period is far above what one sample allocates (a copy of the set of
             // watched loops), and far below one allocation per run().
             assertTrue(watchdogAllocated <= periods * 1024, "the watchdog allocated " + watchdogAllocated

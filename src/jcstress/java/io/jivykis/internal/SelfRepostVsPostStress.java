@@ -11,9 +11,10 @@ import org.openjdk.jcstress.infra.results.II_Result;
 
 /**
  * A handler that re-posts its own source (the loop thread's post of a running source, which
- * only sets a plain mark) racing a post from another thread (which marks the source dirty,
- * or queues it anew once it is idle). However the two interleave, a call after the
- * poster's post must see its write. Result: (handler calls, what the last call saw).
+ * only marks it to run again, with no atomic instruction) racing a post from another thread
+ * (which pushes it on the remote stack, or is coalesced into a run that has not taken the
+ * posts yet). However the two interleave, a call after the poster's post must see its
+ * write. Result: (handler calls, what the last call saw).
  */
 @JCStressTest
 @Outcome(id = {"2, 1", "3, 1"}, expect = ACCEPTABLE,

@@ -243,24 +243,35 @@ public final class Loop extends LoopCounters {
         }
     }
 
+    /** Runs posted sources, those posted by other threads first; each run answers every post made before it. */
     private void dispatchPosted() {
         for (int i = 0; i < POST_BUDGET && !quitRequested; i++) {
-            Source source = pollPosted();
+            Source source = pollRemote();
+            if (source != null) {
+                if (!source.detached && source.takeRemoteRun()) {
+                    run(source);
+                }
+                continue;
+            }
+            source = pollOwner();
             if (source == null) {
                 return;
             }
-            if (source.detached) {
-                continue;
+            if (!source.detached && source.takeOwnerRun()) {
+                run(source);
             }
-            source.beginRun();
-            countPostedRun();
-            markStep(source);
-            try {
-                source.posted();
-            } finally {
-                if (source.endRun()) {
-                    enqueueFromOwner(source);
-                }
+        }
+    }
+
+    /** One posted run; a re-post made by the handler on this thread joins the FIFO after it. */
+    private void run(Source source) {
+        countPostedRun();
+        markStep(source);
+        try {
+            source.posted();
+        } finally {
+            if (source.endRun()) {
+                enqueueFromOwner(source);
             }
         }
     }

@@ -17,8 +17,9 @@ import java.lang.invoke.VarHandle;
  * (see {@link PostQueueRemoteHead}) so that a poster's CAS does not take the cache line of
  * the fields the loop writes on every dispatch ({@link #ownerHead}, {@link #takenHead}).
  *
- * <p>A source is in at most one queue at a time: its post cycle (see {@link Source#post()})
- * admits it once, and only the loop, after the source's run, makes it idle or queues it again.
+ * <p>A source is at most once in each queue, and may be in both: each queue has its own link
+ * and its own state in the source (see {@link Source#post()}), which admits it once until the
+ * loop takes it out.
  */
 abstract class PostQueue extends PostQueueTrailingPad {
     /** Posts made on the loop thread, FIFO. Loop thread only (plain). */
@@ -32,7 +33,7 @@ abstract class PostQueue extends PostQueueTrailingPad {
         if (ownerTail == null) {
             ownerHead = source;
         } else {
-            ownerTail.nextPosted = source;
+            ownerTail.nextOwner = source;
         }
         ownerTail = source;
     }
@@ -45,7 +46,7 @@ abstract class PostQueue extends PostQueueTrailingPad {
         Source head;
         do {
             head = (Source) REMOTE_HEAD.getOpaque(this);
-            source.nextPosted = head;
+            source.nextRemote = head;
         } while (!REMOTE_HEAD.compareAndSet(this, head, source));
     }
 
@@ -71,25 +72,32 @@ abstract class PostQueue extends PostQueueTrailingPad {
         return REMOTE_HEAD.getVolatile(this) != null;
     }
 
-    /** The next posted source (those taken from other threads first), or null. Loop thread only. */
-    final Source pollPosted() {
+    /**
+     * The next source posted by other threads, in post order, or null. Its link is cleared
+     * here, before {@link Source#takeRemoteRun()} lets posters push it again. Loop thread only.
+     */
+    final Source pollRemote() {
         if (takenHead == null && REMOTE_HEAD.getOpaque(this) != null) {
             takenHead = reverse((Source) REMOTE_HEAD.getAndSet(this, (Source) null));
         }
         Source source = takenHead;
         if (source != null) {
-            takenHead = source.nextPosted;
-        } else {
-            source = ownerHead;
-            if (source == null) {
-                return null;
-            }
-            ownerHead = source.nextPosted;
+            takenHead = source.nextRemote;
+            source.nextRemote = null;
+        }
+        return source;
+    }
+
+    /** The next source posted on the loop's thread, or null. Loop thread only. */
+    final Source pollOwner() {
+        Source source = ownerHead;
+        if (source != null) {
+            ownerHead = source.nextOwner;
             if (ownerHead == null) {
                 ownerTail = null;
             }
+            source.nextOwner = null;
         }
-        source.nextPosted = null;
         return source;
     }
 
@@ -102,8 +110,8 @@ abstract class PostQueue extends PostQueueTrailingPad {
     private static Source reverse(Source head) {
         Source reversed = null;
         while (head != null) {
-            Source next = head.nextPosted;
-            head.nextPosted = reversed;
+            Source next = head.nextRemote;
+            head.nextRemote = reversed;
             reversed = head;
             head = next;
         }

@@ -14,22 +14,28 @@ import java.lang.invoke.VarHandle;
  * result that arrives for an old registration is recognised and dropped.
  */
 public abstract class Source extends SourceDispatchFields {
-    private static final VarHandle PENDING;
-    /** Values of {@code pending}: see {@link #post()}. */
+    private static final VarHandle REMOTE;
+    // The states of a source's two posts (see post()). Both: IDLE, not queued; QUEUED, in
+    // its queue and to run; SPENT, still in its queue, but a run from the other queue has
+    // taken its post, so the entry is skipped. The owner's alone: RUNNING, its handler runs
+    // and it is in no FIFO; RERUN, the same, and the loop's thread has posted it since.
     private static final int IDLE = 0;
     private static final int QUEUED = 1;
-    private static final int DIRTY = 2;
+    private static final int SPENT = 2;
+    private static final int RUNNING = 3;
+    private static final int RERUN = 4;
 
     static {
         try {
-            PENDING = MethodHandles.lookup().findVarHandle(SourceDispatchFields.class, "pending", int.class);
+            REMOTE = MethodHandles.lookup().findVarHandle(SourceDispatchFields.class, "remoteState", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    // The fields a post and a dispatch touch (loop, handler, pending, detached, nextPosted)
-    // are in SourceDispatchFields, so that they come first in the object; the rest follow.
+    // The fields a post and a dispatch touch (loop, owner, handler, the two post states,
+    // detached, the two queue links) are in SourceDispatchFields, so that they come first in
+    // the object; the rest follow.
 
     /** Index in the loop's table, -1 while detached. Loop thread only. */
     int slot = -1;
@@ -155,74 +161,112 @@ public abstract class Source extends SourceDispatchFields {
     /**
      * Schedules {@link #posted()} on the loop thread. Lock-free and allocation-free.
      *
-     * <p>The post cycle, in {@code pending}: {@code IDLE → QUEUED} by whoever posts an idle
-     * source (one CAS, so it enters a queue once); {@code QUEUED → DIRTY} by another thread
-     * posting a queued or running source; {@code DIRTY → QUEUED} by the loop before a run
-     * ({@link #beginRun()}); {@code QUEUED → IDLE} by the loop after a run, unless a post
-     * came during it ({@link #endRun()}).
-     *
-     * <ul>
-     *   <li>The loop's own thread posting a queued or running source only sets
-     *       {@code postedByOwner}: program order already shows the handler this thread's
-     *       writes, and a handler that re-posts its own source costs no atomic instruction.
-     *   <li>Another thread fences (StoreLoad) before it reads the state, so either it finds
-     *       the source dirty, and the run that next clears that mark sees this thread's
-     *       writes ({@link #beginRun()}), or it leaves a mark with a CAS (dirty, or queued on
-     *       the remote stack), which the loop finds before or after the run.
-     * </ul>
+     * <p>A post from the loop's own thread and one from another thread go to separate queues
+     * (the owner FIFO, the remote stack) with separate states, so that a post made on the
+     * loop's thread needs no atomic instruction and no fence: program order already shows
+     * its writes to the handler. An idle source joins the FIFO; a running one is marked to
+     * run again, and the loop appends it after the handler returns ({@link #endRun()}), so a
+     * handler that re-posts its own source does not make the next iteration wait for its
+     * own store to the FIFO. Another thread fences (StoreLoad), then takes an idle or spent
+     * state to queued with a CAS, pushing the source if it was idle; a queued post is
+     * coalesced. A source may sit in both queues: the run that takes it out of either takes
+     * both posts ({@link #takeOwnerRun()}, {@link #takeRemoteRun()}) and leaves the other
+     * entry spent, so posts made before a run coalesce into it, whichever threads made them.
      */
     public final void post() {
         if (Thread.currentThread() == owner) {
-            if ((int) PENDING.getOpaque(this) != IDLE) {
-                postedByOwner = true;
-            } else if (PENDING.compareAndSet(this, IDLE, QUEUED)) {
+            int state = ownerState;
+            if (state == IDLE) {
+                ownerState = QUEUED;
                 loop.enqueueFromOwner(this);
+            } else if (state == SPENT) {
+                ownerState = QUEUED; // still in the FIFO
+            } else if (state == RUNNING) {
+                ownerState = RERUN;
             }
-            // else another thread queued it just now: this post is coalesced into that run.
             return;
         }
+        postFromOtherThread();
+    }
+
+    private void postFromOtherThread() {
         VarHandle.fullFence();
         for (;;) {
-            int state = (int) PENDING.getOpaque(this);
-            if (state == DIRTY) {
-                return;
-            }
+            int state = (int) REMOTE.getOpaque(this);
             if (state == QUEUED) {
-                if (PENDING.compareAndSet(this, QUEUED, DIRTY)) {
-                    return;
+                return;
+            }
+            if (REMOTE.compareAndSet(this, state, QUEUED)) {
+                if (state == IDLE) {
+                    loop.enqueueFromOtherThread(this);
                 }
-            } else if (PENDING.compareAndSet(this, IDLE, QUEUED)) {
-                loop.enqueueFromOtherThread(this);
                 return;
             }
         }
     }
 
     /**
-     * Starts a run of a source taken from a post queue. A dirty source becomes queued again
-     * by a store and a full fence, which pair with the poster's fence and load in
-     * {@link #post()} (store, fence, load on both sides): either the poster finds the source
-     * queued and marks it dirty again, or the handler that follows sees what the poster
-     * wrote. A CAS would not do instead of the fence: on aarch64 it lets a later load move
-     * above its store. The store cannot hide a poster's mark: posters only mark a queued
-     * source, and this stores over a dirty one. Loop thread only.
+     * Starts a run of a source taken out of the owner FIFO; false when its entry was spent.
+     * A remote post still queued is taken too (and its stack entry spent) by a store and a
+     * full fence, which pair with the poster's fence and load (store, fence, load on both
+     * sides): either the poster finds it spent and queues it again, or this run sees what
+     * the poster wrote before it found the post queued. A plain store is enough because
+     * posters change only idle or spent states. A CAS would not do instead of the fence: on
+     * aarch64 it lets a later load move above its store. Loop thread only.
      */
-    final void beginRun() {
-        postedByOwner = false;
-        if ((int) PENDING.getOpaque(this) == DIRTY) {
-            PENDING.setOpaque(this, QUEUED);
-            VarHandle.fullFence();
-        }
-    }
-
-    /**
-     * Ends a run: returns whether the source must run again (posted during the run, by the
-     * loop's thread or another); else it is idle again. Loop thread only.
-     */
-    final boolean endRun() {
-        if (detached) {
+    final boolean takeOwnerRun() {
+        if (ownerState == SPENT) {
+            ownerState = IDLE;
             return false;
         }
-        return postedByOwner || !PENDING.compareAndSet(this, QUEUED, IDLE);
+        ownerState = RUNNING;
+        if ((int) REMOTE.getOpaque(this) == QUEUED) {
+            REMOTE.setRelease(this, SPENT);
+            VarHandle.fullFence();
+        }
+        return true;
+    }
+
+    /**
+     * Starts a run of a source taken off the remote stack; false when its entry was spent
+     * and no post has come since. The remote post is taken by a store and a full fence, as
+     * in {@link #takeOwnerRun()}; a release store, so that the loop's unlinking of the
+     * source comes before a poster may push it again. An owner post still in the FIFO is
+     * taken too (its entry spent). Loop thread only.
+     */
+    final boolean takeRemoteRun() {
+        if ((int) REMOTE.getOpaque(this) == SPENT && REMOTE.compareAndSet(this, SPENT, IDLE)) {
+            return false;
+        }
+        REMOTE.setRelease(this, IDLE);
+        VarHandle.fullFence();
+        int state = ownerState;
+        if (state == QUEUED) {
+            ownerState = SPENT;
+        } else if (state == IDLE) {
+            ownerState = RUNNING;
+        }
+        return true;
+    }
+
+    /**
+     * Ends a run, also one whose handler threw: returns whether the loop's thread posted the
+     * source during it, so that the loop appends it to the FIFO now (unless it has been
+     * detached meanwhile). Loop thread only.
+     */
+    final boolean endRun() {
+        int state = ownerState;
+        if (state == RERUN) {
+            if (detached) {
+                ownerState = IDLE;
+                return false;
+            }
+            ownerState = QUEUED;
+            return true;
+        }
+        if (state == RUNNING) {
+            ownerState = IDLE;
+        }
+        return false;
     }
 }

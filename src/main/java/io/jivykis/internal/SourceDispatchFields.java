@@ -19,25 +19,28 @@ abstract class SourceDispatchFields {
     final Runnable handler;
 
     /**
-     * Where the source is in the post cycle: idle, queued (in a post queue, or its handler
-     * running), or dirty (queued, and another thread has posted since the loop last looked).
-     * See {@link Source#post()} for the transitions.
+     * The post made by other threads: idle, queued (on the loop's remote stack, to run), or
+     * spent (still on it, but a run from the owner FIFO has taken the post). Set by a CAS from
+     * other threads; see {@link Source#post()} for every transition.
      */
-    @SuppressWarnings("unused") // accessed through Source.PENDING
-    volatile int pending;
+    @SuppressWarnings("unused") // accessed through Source.REMOTE
+    volatile int remoteState;
 
     /**
-     * Set by a post on the loop's thread while the source is queued or running; cleared
-     * before each run. Set after a run, it makes the loop queue the source again, with no
-     * atomic instruction (the self-post path). Loop thread only.
+     * The post made by the loop's own thread: the same states for the owner FIFO, and
+     * running / running-and-posted-again while the handler runs. Loop thread only, so a post
+     * and a run from that thread need no atomic instruction.
      */
-    boolean postedByOwner;
+    byte ownerState;
 
     /** True once detached; the loop then drops queued posts and epoll results for it. Loop thread only. */
     boolean detached;
 
-    /** Link in a post queue; written before the queue's publishing CAS, read after its acquire. */
-    Source nextPosted;
+    /** Link in the owner FIFO. Loop thread only. */
+    Source nextOwner;
+
+    /** Link in the remote stack; written before the push's CAS, read after the loop's getAndSet. */
+    Source nextRemote;
 
     SourceDispatchFields(Loop loop, Runnable handler) {
         this.loop = loop;
