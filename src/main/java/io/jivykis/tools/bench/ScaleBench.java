@@ -20,7 +20,10 @@ import java.util.function.Consumer;
  * time to register and unregister one object (over rounds of N new objects, as the C twin
  * {@code jivykis-raw-scale} does with the same system calls), and the heap each registered object retains
  * (the object, its registration and descriptor record, its slot in the loop's table; the
- * handler is shared, as it is the user's, not the library's).
+ * handler is shared, as it is the user's, not the library's). {@code walk_ns_per_op} and
+ * {@code dependent_walk_ns_per_op} are the same random walk over N objects without the library
+ * ({@link PlainChain}), with the misses of successive steps overlapping or not: what the cache
+ * charges for N, for comparison.
  */
 final class ScaleBench {
     /** The sizes the case runs at. */
@@ -116,6 +119,9 @@ final class ScaleBench {
                 registrationRounds(impl, count, timing.warmupNanos() / 4);
                 registerUnregisterNs = registrationRounds(impl, count, timing.measureNanos() / 4);
             }
+            double walkNs = PlainChain.nanosPerStep(count, false, timing.warmupNanos() / 8, timing.measureNanos() / 8);
+            double dependentWalkNs = PlainChain.nanosPerStep(count, true, timing.warmupNanos() / 8,
+                    timing.measureNanos() / 8);
             ScaleBench bench = new ScaleBench(loop, count);
             long heapBefore = settledHeap();
             Runnable handler = bench::handle;
@@ -157,6 +163,8 @@ final class ScaleBench {
             BenchResult result = new BenchResult("scale", impl.label(), ops, elapsed)
                     .with("objects", count)
                     .with("cpu_ns_per_op", cpuPerOp, 1)
+                    .with("walk_ns_per_op", walkNs, 1)
+                    .with("dependent_walk_ns_per_op", dependentWalkNs, 1)
                     .with("fd_objects", fdTargets)
                     .with("fd_ns_per_op", fdOps == 0 ? 0 : (double) fdElapsed / fdOps, 1)
                     .with("fd_cpu_ns_per_op", fdCpuPerOp, 1);
