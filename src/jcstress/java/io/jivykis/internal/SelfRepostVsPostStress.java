@@ -21,61 +21,14 @@ import org.openjdk.jcstress.infra.results.II_Result;
         desc = "the re-post ran, and the other thread's post was coalesced into a run or had one of its own")
 @Outcome(expect = FORBIDDEN, desc = "a post was lost: the re-post did not run, or no call after the post saw its write")
 @State
-public class SelfRepostVsPostStress {
-    /** A source whose first call re-posts it; records what each call saw. Loop thread only. */
-    static final class Probe extends Source {
-        private final SelfRepostVsPostStress test;
-        int calls;
-        int seen;
-
-        Probe(Loop loop, SelfRepostVsPostStress test) {
-            super(loop);
-            this.test = test;
-            attach();
-        }
-
-        @Override
-        protected void posted() {
-            calls++;
-            seen = test.data;
-            if (calls == 1) {
-                post();
-            }
-        }
-
-        @Override
-        protected void released() {}
-    }
-
-    /** Written by the poster before it posts (plain: the post must publish it). */
-    int data;
-    volatile Probe probe;
-    volatile boolean posted;
-
+public class SelfRepostVsPostStress extends PostRace {
     @Actor
     public void loopThread(II_Result r) {
-        Loop loop = Loop.open();
-        Probe p = new Probe(loop, this);
-        p.post();
-        probe = p; // the poster starts now
-        LoopSeams.dispatchPosted(loop); // the first call, its re-post, and whatever the poster queued
-        while (!posted) {
-            Thread.onSpinWait();
-        }
-        LoopSeams.dispatchPosted(loop);
-        r.r1 = p.calls;
-        r.r2 = p.seen;
-        loop.close();
+        loopSide(r, true);
     }
 
     @Actor
     public void poster() {
-        Probe p;
-        while ((p = probe) == null) {
-            Thread.onSpinWait();
-        }
-        data = 1;
-        p.post();
-        posted = true;
+        posterSide();
     }
 }

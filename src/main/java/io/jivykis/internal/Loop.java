@@ -249,7 +249,7 @@ public final class Loop extends LoopCounters {
             Source source = pollRemote();
             if (source != null) {
                 if (!source.detached && source.takeRemoteRun()) {
-                    run(source);
+                    runPosted(source);
                 }
                 continue;
             }
@@ -258,13 +258,13 @@ public final class Loop extends LoopCounters {
                 return;
             }
             if (!source.detached && source.takeOwnerRun()) {
-                run(source);
+                runPosted(source);
             }
         }
     }
 
     /** One posted run; a re-post made by the handler on this thread joins the FIFO after it. */
-    private void run(Source source) {
+    private void runPosted(Source source) {
         countPostedRun();
         markStep(source);
         try {

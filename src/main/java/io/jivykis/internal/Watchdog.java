@@ -129,7 +129,6 @@ final class Watchdog {
     private static void work() {
         List<Watch> batch = new ArrayList<>();
         while (true) {
-            long period;
             synchronized (LOCK) {
                 if (WATCHED.isEmpty()) {
                     thread = null;
@@ -137,10 +136,6 @@ final class Watchdog {
                 }
                 batch.clear();
                 batch.addAll(WATCHED.values());
-                period = Long.MAX_VALUE;
-                for (Watch watch : batch) {
-                    period = Math.min(period, periodOf(watch.thresholdNanos));
-                }
             }
             // Outside the lock: logging may be slow, and loops must not wait for it in run().
             for (Watch watch : batch) {
@@ -152,6 +147,16 @@ final class Watchdog {
                 }
             }
             synchronized (LOCK) {
+                // The period is taken under the lock it waits on, so a loop that came while
+                // the thread sampled (which sends no notify: waitingPeriod is not set then)
+                // is waited for by its own threshold.
+                long period = Long.MAX_VALUE;
+                for (Watch watch : WATCHED.values()) {
+                    period = Math.min(period, periodOf(watch.thresholdNanos));
+                }
+                if (period == Long.MAX_VALUE) {
+                    continue; // nothing left to watch: the check above ends the thread
+                }
                 waitingPeriod = period;
                 try {
                     TimeUnit.NANOSECONDS.timedWait(LOCK, period);
