@@ -199,10 +199,7 @@ public final class BenchCommand {
                     progress(position, names.size(), name, "sun-misc-signal");
                     runPeer(name, () -> SignalBench.runSunMisc(timing), nsPerOp);
                 }
-                if (raw != null && raw.has(name)) {
-                    progress(position, names.size(), name, "c-raw");
-                }
-                runRaw(name, nsPerOp);
+                runRaw(position, names.size(), name, nsPerOp);
                 printRatios(name, nsPerOp, latency);
                 printRegisterRatios(name);
                 latency.clear();
@@ -239,20 +236,19 @@ public final class BenchCommand {
             }
         }
 
-        private void runRaw(String name, Map<String, Double> nsPerOp) {
+        private void runRaw(int position, int count, String name, Map<String, Double> nsPerOp) {
             if (raw == null || !raw.has(name)) {
                 if (raw != null && RAW_PROGRAMS.contains(name)) {
                     out.println("# " + name + ": no jivykis-raw-" + name + " in " + raw.directory() + ", no c-raw line");
                 }
                 return;
             }
-            if (name.equals("scale") && registerTimes.isEmpty()) {
+            List<Integer> objects = new ArrayList<>(registerTimes.getOrDefault(REGISTER_IMPL, Map.of()).keySet());
+            if (name.equals("scale") && objects.isEmpty()) {
                 return; // no Java line timed registering (sizes below 1,000 only), nothing to compare
             }
+            progress(position, count, name, "c-raw");
             try {
-                List<Integer> objects = new ArrayList<>();
-                registerTimes.keySet().stream().filter(key -> key.startsWith(REGISTER_IMPL + " "))
-                        .map(key -> Integer.valueOf(key.substring(REGISTER_IMPL.length() + 1))).forEach(objects::add);
                 for (String line : raw.run(name, timing, objects)) {
                     print(line, nsPerOp);
                 }
@@ -264,8 +260,8 @@ public final class BenchCommand {
         /** The impl whose object counts the scale program repeats: the one that does what it does. */
         private static final String REGISTER_IMPL = Impl.JIVYKIS_EVENTFD.label();
 
-        /** register_unregister_ns of the current case, by "impl objects" (scale only). */
-        private final Map<String, Double> registerTimes = new LinkedHashMap<>();
+        /** register_unregister_ns of the current case, by impl, then by object count (scale only). */
+        private final Map<String, Map<Integer, Double>> registerTimes = new LinkedHashMap<>();
 
         /** The kill -> handler latencies of the current case, by impl (signal only). */
         private final Map<String, Double> latency = new LinkedHashMap<>();
@@ -281,7 +277,8 @@ public final class BenchCommand {
             }
             String register = field(line, "register_unregister_ns");
             if (impl != null && register != null) {
-                registerTimes.put(impl + " " + field(line, "objects"), Double.parseDouble(register));
+                registerTimes.computeIfAbsent(impl, key -> new LinkedHashMap<>())
+                        .put(Integer.valueOf(field(line, "objects")), Double.parseDouble(register));
             }
             if (impl != null && perOp != null) {
                 double ns = Double.parseDouble(perOp);
@@ -332,12 +329,12 @@ public final class BenchCommand {
          * object count (C makes the same system calls as that impl; a pipe makes others).
          */
         private void printRegisterRatios(String name) {
-            registerTimes.forEach((key, ns) -> {
-                String[] implAndObjects = key.split(" ");
-                Double c = registerTimes.get("c-raw " + implAndObjects[1]);
-                if (c != null && implAndObjects[0].equals(REGISTER_IMPL)) {
-                    ratio(String.format(Locale.ROOT, "%s: %s register_unregister_ns at n=%s is %.3fx c-raw's",
-                            name, implAndObjects[0], implAndObjects[1], ns / c));
+            Map<Integer, Double> c = registerTimes.getOrDefault("c-raw", Map.of());
+            registerTimes.getOrDefault(REGISTER_IMPL, Map.of()).forEach((objects, ns) -> {
+                Double cNs = c.get(objects);
+                if (cNs != null) {
+                    ratio(String.format(Locale.ROOT, "%s: %s register_unregister_ns at n=%d is %.3fx c-raw's",
+                            name, REGISTER_IMPL, objects, ns / cNs));
                 }
             });
         }

@@ -72,9 +72,33 @@ final class ScaleBench {
         return calls - before;
     }
 
+    /** One timed stretch of the chain: its handler calls, wall time and the loop thread's CPU time per call. */
+    private static final class Stretch {
+        final long ops;
+        final long elapsedNanos;
+        final double cpuNanosPerOp;
+
+        Stretch(long ops, long elapsedNanos, double cpuNanosPerOp) {
+            this.ops = ops;
+            this.elapsedNanos = elapsedNanos;
+            this.cpuNanosPerOp = cpuNanosPerOp;
+        }
+    }
+
+    /** Runs the chain for {@code warmupNanos}, then times it for {@code nanos}. */
+    private Stretch measure(long warmupNanos, long nanos) {
+        runFor(warmupNanos);
+        long startCpu = ThreadClock.cpuNanos();
+        long start = System.nanoTime();
+        long ops = runFor(nanos);
+        long elapsed = System.nanoTime() - start;
+        return new Stretch(ops, elapsed, ThreadClock.perOp(startCpu, ThreadClock.cpuNanos(), ops));
+    }
+
     /**
      * The number of objects to register for {@code wanted}: all of them when the descriptor
-     * limit allows, else the largest whole thousand that fits, with a note saying so. Each
+     * limit allows, else the largest whole thousand (or hundred, below a thousand) that fits,
+     * with a note saying so. Each
      * object holds its own descriptors: an eventfd, or a pipe's two ends.
      */
     static int fit(Impl impl, int wanted, Consumer<String> note) {
@@ -131,28 +155,16 @@ final class ScaleBench {
             }
             long heapPerObject = (settledHeap() - heapBefore) / count;
 
-            bench.runFor(timing.warmupNanos());
-            long startCpu = ThreadClock.cpuNanos();
-            long start = System.nanoTime();
-            long ops = bench.runFor(timing.measureNanos());
-            long elapsed = System.nanoTime() - start;
-            double cpuPerOp = ThreadClock.perOp(startCpu, ThreadClock.cpuNanos(), ops);
+            Stretch inProcess = bench.measure(timing.warmupNanos(), timing.measureNanos());
 
             // The same chain through the descriptors, for half the time (each call is a
             // write, an epoll_wait and a read, so fewer calls are needed to measure it).
             int fdTargets = fitPosters(impl, count, note);
             bench.posters = OfferedPosters.connect(loop, Arrays.copyOf(bench.events, fdTargets));
             bench.targets = fdTargets;
-            long fdOps;
-            long fdElapsed;
-            double fdCpuPerOp;
+            Stretch foreign;
             try {
-                bench.runFor(timing.warmupNanos() / 2);
-                long fdStartCpu = ThreadClock.cpuNanos();
-                long fdStart = System.nanoTime();
-                fdOps = bench.runFor(timing.measureNanos() / 2);
-                fdElapsed = System.nanoTime() - fdStart;
-                fdCpuPerOp = ThreadClock.perOp(fdStartCpu, ThreadClock.cpuNanos(), fdOps);
+                foreign = bench.measure(timing.warmupNanos() / 2, timing.measureNanos() / 2);
             } finally {
                 OfferedPosters.close(bench.posters);
             }
@@ -160,16 +172,17 @@ final class ScaleBench {
             for (EventRaw event : bench.events) {
                 event.unregister();
             }
-            BenchResult result = new BenchResult("scale", impl.label(), ops, elapsed)
+            BenchResult result = new BenchResult("scale", impl.label(), inProcess.ops, inProcess.elapsedNanos)
                     .with("objects", count)
-                    .with("cpu_ns_per_op", cpuPerOp, 1)
+                    .with("cpu_ns_per_op", inProcess.cpuNanosPerOp, 1)
                     .with("walk_ns_per_op", walkNs, 1)
                     .with("dependent_walk_ns_per_op", dependentWalkNs, 1)
                     .with("fd_objects", fdTargets)
-                    .with("fd_ns_per_op", fdOps == 0 ? 0 : (double) fdElapsed / fdOps, 1)
-                    .with("fd_cpu_ns_per_op", fdCpuPerOp, 1);
-            // One object's registration time and retained heap are below the noise of
-            // their measurement (a single timed call, a heap reading); they are given from 1,000 up.
+                    .with("fd_ns_per_op", foreign.ops == 0 ? 0 : (double) foreign.elapsedNanos / foreign.ops, 1)
+                    .with("fd_cpu_ns_per_op", foreign.cpuNanosPerOp, 1);
+            // Registration is timed, and the heap read, from 1,000 objects up: one object's
+            // retained heap is below the noise of a heap reading, and the C twin repeats
+            // exactly the sizes given here.
             return count < 1_000 ? result : result
                     .with("register_unregister_ns", registerUnregisterNs, 0)
                     .with("heap_bytes_per_object", heapPerObject);
